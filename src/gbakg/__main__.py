@@ -1,0 +1,3 @@
+from gbakg.cli import main
+
+main()

@@ -1,0 +1,52 @@
+"""The main job: load, validate, and write the merged graph and the explorer."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from gbakg.fileio import atomic_write, ensure_dir
+from gbakg.validate import ValidationReport
+
+
+@dataclass
+class BuildResult:
+    """What a build did: the validation report, the counts, and the files written (if valid)."""
+
+    report: ValidationReport
+    summary: dict[str, Any]
+    written: list[Path] = field(default_factory=list)
+
+
+def build(
+    out_dir: str | os.PathLike[str] = "build",
+    sources: Sequence[str | os.PathLike[str]] | None = None,
+    *,
+    with_curated: bool = False,
+    corpus: str | os.PathLike[str] | None = None,
+) -> BuildResult:
+    """Validate the graph and, only if it is valid, write ``gbakg.ttl`` and ``explorer.html``.
+
+    Nothing is written for an invalid graph, and each file is replaced atomically, so an earlier
+    good build is never left half-overwritten.
+    """
+    from gbakg.project import full_graph
+    from gbakg.stats import stats
+    from gbakg.store import load
+    from gbakg.validate import validate
+    from gbakg.viz import explorer_html
+
+    out = ensure_dir(out_dir)
+    graph = load(sources, with_curated=with_curated)
+    report = validate(graph, corpus=corpus)
+    result = BuildResult(report=report, summary=stats(graph))
+    if not report.conforms:
+        return result
+    turtle = graph.serialize(format="turtle")
+    page = explorer_html(full_graph(graph), title="Greater Bay Area Knowledge Graph")
+    result.written.append(atomic_write(out / "gbakg.ttl", turtle))
+    result.written.append(atomic_write(out / "explorer.html", page))
+    return result

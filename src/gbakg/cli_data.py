@@ -1,0 +1,87 @@
+"""Commands that judge and describe the data: build, validate, stats."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from gbakg.clikit import format_option, graph_options, load_graph
+
+_CORPUS_HELP = "Folder of source texts for the quote check [default: $GBAKG_CORPUS, else ../shared/corpus]."
+
+
+@click.command()
+@click.option("--out", "out_dir", default="build", show_default=True, type=click.Path(), help="Output folder.")
+@click.option("--corpus", type=click.Path(), help=_CORPUS_HELP)
+@graph_options
+def build(out_dir: str, corpus: str | None, graphs: tuple[str, ...], with_curated: bool) -> None:
+    """Load and validate the graph, write OUT/gbakg.ttl and OUT/explorer.html, print a summary."""
+    from gbakg.build import build as run_build
+
+    if with_curated and not graphs:
+        raise click.UsageError("--with-curated needs at least one --graph")
+    result = run_build(out_dir, list(graphs) or None, with_curated=with_curated, corpus=corpus)
+    click.echo(_summary(result.summary))
+    click.echo(result.report.text())
+    if not result.report.conforms:
+        click.echo("Nothing written: fix the violations above.", err=True)
+        raise SystemExit(1)
+    for path in result.written:
+        click.echo(f"wrote {path}")
+
+
+@click.command()
+@click.option("--corpus", type=click.Path(), help=_CORPUS_HELP)
+@graph_options
+def validate(corpus: str | None, graphs: tuple[str, ...], with_curated: bool) -> None:
+    """Check SHACL shapes, the provenance rule and every quote; exit 1 on any violation."""
+    from gbakg.validate import validate as run_validate
+
+    report = run_validate(load_graph(graphs, with_curated), corpus=corpus)
+    click.echo(report.text())
+    if not report.conforms:
+        raise SystemExit(1)
+
+
+@click.command()
+@click.option("--sources", "by_source", is_flag=True, help="Show how many facts each source supports.")
+@format_option("table", "json", "csv", "tsv")
+@graph_options
+def stats(by_source: bool, fmt: str, graphs: tuple[str, ...], with_curated: bool) -> None:
+    """Counts by class and property, sources and coverage."""
+    from gbakg.formats import render
+    from gbakg.stats import stats as run_stats
+
+    counts = run_stats(load_graph(graphs, with_curated))
+    if fmt == "json" and not by_source:
+        click.echo(json.dumps(counts, indent=2, ensure_ascii=False))
+        return
+    if by_source:
+        rows = [{"source": s, "facts": n} for s, n in counts["facts_by_source"].items()]
+    else:
+        rows = _stat_rows(counts)
+    click.echo(render(rows, fmt))
+
+
+def _stat_rows(counts: dict) -> list[dict]:
+    rows = [{"group": "total", "name": k, "count": counts[k]} for k in _TOTALS]
+    rows += [{"group": "class", "name": k, "count": v} for k, v in counts["by_class"].items()]
+    rows += [{"group": "property", "name": k, "count": v} for k, v in counts["by_property"].items()]
+    rows += [{"group": "coverage", "name": k, "count": v} for k, v in counts["coverage"].items()]
+    return rows
+
+
+_TOTALS = ("entities", "qualified_nodes", "relations", "statements", "quotes", "sources", "triples")
+
+
+def _summary(counts: dict) -> str:
+    classes = ", ".join(f"{n} {c.split(':', 1)[1]}" for c, n in counts["by_class"].items())
+    return (
+        f"{counts['entities']} entities and {counts['qualified_nodes']} qualified nodes ({classes}); "
+        f"{counts['relations']} relations; {counts['quotes']} quotes from {counts['sources']} source(s); "
+        f"{counts['triples']} triples."
+    )
+
+
+COMMANDS = [build, validate, stats]

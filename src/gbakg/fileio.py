@@ -1,0 +1,53 @@
+"""Writing outputs atomically: a temp file beside the target, then a rename."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from gbakg.errors import OutputError
+
+
+def ensure_dir(folder: str | os.PathLike[str], *, create: bool = True) -> Path:
+    """Check (and make) an output folder; its parent must exist, so a typo is not silently created."""
+    path = Path(folder)
+    if path.exists() and not path.is_dir():
+        raise OutputError(f"{path}: exists and is not a folder")
+    if not path.exists():
+        if not path.parent.exists() if str(path.parent) else False:
+            raise OutputError(f"{path}: parent folder {path.parent} does not exist")
+        if not create:
+            raise OutputError(f"{path}: no such folder")
+        try:
+            path.mkdir()
+        except OSError as e:
+            raise OutputError(f"{path}: cannot create folder ({e.strerror})") from e
+    if not os.access(path, os.W_OK):
+        raise OutputError(f"{path}: folder is not writable")
+    return path
+
+
+def atomic_write(target: str | os.PathLike[str], data: str | bytes) -> Path:
+    """Write ``data`` to ``target`` so that readers see the old file or the new one, never half."""
+    path = Path(target)
+    folder = path.parent if str(path.parent) else Path()
+    if not folder.is_dir():
+        raise OutputError(f"{path}: folder {folder} does not exist")
+    mode = "wb" if isinstance(data, bytes) else "w"
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as e:
+        raise OutputError(f"{path}: cannot write in {folder} ({e.strerror})") from e
+    try:
+        with os.fdopen(fd, mode, **({} if isinstance(data, bytes) else {"encoding": "utf-8"})) as handle:
+            handle.write(data)
+        Path(tmp).chmod(0o644)
+        Path(tmp).replace(path)
+    except OSError as e:
+        Path(tmp).unlink(missing_ok=True)
+        raise OutputError(f"{path}: cannot write ({e.strerror})") from e
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path

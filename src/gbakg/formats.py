@@ -1,0 +1,43 @@
+"""Rendering rows of plain data as an aligned table, CSV, TSV or JSON."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from typing import Any
+
+FORMATS = ("table", "csv", "tsv", "json")
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.4f}"
+    if isinstance(value, (list, tuple)):
+        return "; ".join(_cell(v) for v in value)
+    return str(value)
+
+
+def render(rows: Sequence[dict[str, Any]], fmt: str = "table", columns: Sequence[str] | None = None) -> str:
+    """Render rows (dicts sharing keys) in ``fmt``; ``columns`` fixes the order of the keys."""
+    cols = list(columns) if columns is not None else list(dict.fromkeys(k for row in rows for k in row))
+    if fmt == "json":
+        return json.dumps([{c: row.get(c) for c in cols} for row in rows], ensure_ascii=False, indent=2)
+    if fmt in ("csv", "tsv"):
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
+        writer.writerow(cols)
+        for row in rows:
+            writer.writerow([_cell(row.get(c)) for c in cols])
+        return buffer.getvalue().rstrip("\n")
+    if fmt == "table":
+        cells = [[_cell(row.get(c)) for c in cols] for row in rows]
+        widths = [max([len(c), *(len(r[i]) for r in cells)]) for i, c in enumerate(cols)]
+        lines = ["  ".join(c.ljust(w) for c, w in zip(cols, widths, strict=True)).rstrip()]
+        lines.append("  ".join("-" * w for w in widths))
+        lines.extend("  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip() for r in cells)
+        return "\n".join(lines)
+    raise ValueError(f"unknown format {fmt!r}")

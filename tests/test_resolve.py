@@ -1,0 +1,49 @@
+"""Entity names as users type them."""
+
+from __future__ import annotations
+
+import pytest
+
+from gbakg.errors import UnknownEntityError
+from gbakg.namespaces import GBR
+from gbakg.resolve import resolve
+from gbakg.store import load
+
+
+@pytest.fixture
+def tiny(tiny_file):
+    return load([tiny_file])
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "https://w3id.org/gbakg/id/beta-lab",
+        "<https://w3id.org/gbakg/id/beta-lab>",
+        "gbr:beta-lab",
+        "Beta Lab",
+        "beta lab",
+        "  BETA LAB ",
+        "bl",
+        "beta-lab",
+    ],
+)
+def test_resolves_every_kind_of_name(tiny, name):
+    assert resolve(tiny, name) == GBR["beta-lab"]
+
+
+def test_unknown_name_suggests_close_matches(tiny):
+    with pytest.raises(UnknownEntityError, match=r"unknown entity 'Beta Labs'; did you mean 'Beta Lab'"):
+        resolve(tiny, "Beta Labs")
+
+
+def test_unknown_name_without_anything_close(tiny):
+    with pytest.raises(UnknownEntityError, match=r"^unknown entity 'zzzz'$"):
+        resolve(tiny, "zzzz")
+
+
+def test_ambiguous_name(write_ttl):
+    g = load([write_ttl('gbr:a a <x:T> ; <http://www.w3.org/2000/01/rdf-schema#label> "Same" .\n'
+                        'gbr:b a <x:T> ; <http://www.w3.org/2000/01/rdf-schema#label> "Same" .\n')])
+    with pytest.raises(UnknownEntityError, match="ambiguous: it names gbr:a, gbr:b"):
+        resolve(g, "same")

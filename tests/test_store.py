@@ -38,6 +38,7 @@ def test_folder_of_files(tiny_file):
         ('@prefix ex: <http://ex/> .\nex:a ex:b ex:c .\nex:d ex:e "open string .\n', 3),
         ("@prefix ex: <http://ex/> .\nex:a ex:b ex:c .\n\n\nex:d ex:e ex:f\nex:g ex:h ex:i .\n", 6),
         ("ex:a ex:b ex:c .\n", 1),
+        ("@prefix ex: <http://ex/> .\nex:a ex:b ex:c .\nex:d ex:e <not a valid iri> .\n", 3),
     ],
 )
 def test_malformed_turtle_names_file_and_line(tmp_path, text, line):

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
 
 from gbakg import paths
 from gbakg.errors import InputError, ParseError
@@ -43,11 +46,47 @@ def parse_files(files: Iterable[PathLike], graph: Graph | None = None) -> Graph:
             raise ParseError(f"{path}: not UTF-8 text ({e.reason} at byte {e.start})") from e
         except OSError as e:
             raise InputError(f"{path}: cannot read ({e.strerror})") from e
+        part = Graph()
         try:
-            graph.parse(data=text, format="turtle", publicID=path.resolve().as_uri())
+            with _quiet_rdflib():
+                part.parse(data=text, format="turtle", publicID=path.resolve().as_uri())
         except Exception as e:  # rdflib raises several unrelated types for bad syntax
             raise ParseError(_syntax_message(path, e)) from e
+        _check_iris(path, part)
+        graph += part
+        for prefix, ns in part.namespaces():
+            graph.bind(prefix, ns, override=False)
     return graph
+
+
+@contextlib.contextmanager
+def _quiet_rdflib() -> Iterator[None]:
+    """rdflib logs a warning per bad IRI; we report the first one as an error instead."""
+    logger = logging.getLogger("rdflib.term")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+# Characters RFC 3987 forbids in an IRI; rdflib only warns about them and builds broken terms.
+_BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+
+def _check_iris(path: Path, graph: Graph) -> None:
+    """Refuse IRIs that rdflib accepted with a mere warning; a strict parser finds the line."""
+    if not any(_BAD_IRI.search(str(t)) for triple in graph for t in triple if isinstance(t, URIRef)):
+        return
+    import pyoxigraph
+
+    try:
+        for _ in pyoxigraph.parse(path=str(path), format=pyoxigraph.RdfFormat.TURTLE):
+            pass
+    except SyntaxError as e:
+        raise ParseError(f"{path}:{e.lineno}: invalid Turtle: {e.msg.split(': ', 1)[-1]}") from e
+    raise ParseError(f"{path}: invalid Turtle: an IRI holds a character that IRIs cannot hold")
 
 
 def _syntax_message(path: Path, error: Exception) -> str:

@@ -1,0 +1,381 @@
+"""Network analysis on the projections: plain functions over networkx graphs, returning plain data.
+
+No rdflib here: ``gbakg.project`` builds the graphs (nodes carry ``iri``, ``label``, ``type``;
+edges carry ``evidence``, or ``ties`` with their evidence on the collaboration graph).
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections import defaultdict, deque
+from collections.abc import Collection, Iterable
+from itertools import combinations, islice, pairwise
+from typing import Any
+
+import networkx as nx
+
+from gbakg.errors import AnalysisError, InputError
+
+MEASURES = ("degree", "betweenness", "closeness", "eigenvector", "pagerank", "effective_size", "constraint")
+EXACT_THRESHOLD = 5000  # above this many nodes, betweenness and closeness are sampled unless exact=True
+SAMPLE_PIVOTS = 256
+LINK_SCORES = ("adamic_adar", "jaccard", "resource_allocation")
+_UP = ("gba:locatedIn", "gba:partOf")
+
+
+def label(g: nx.Graph, node: str) -> str:
+    return str(g.nodes[node].get("label", node)) if node in g else node
+
+
+def home_places(g: nx.MultiDiGraph, place_types: Collection[str], home_types: Collection[str]) -> dict[str, str]:
+    """Each located node's city or region, so actors can be aggregated to places.
+
+    A place starts from itself, anything else from where it is (``gba:locatedIn``); from there
+    ``gba:locatedIn``/``gba:partOf`` are followed upwards, breadth first, to the nearest node whose
+    type is in ``home_types``. When none is reachable, the topmost place reached stands in.
+    """
+    up: dict[str, list[str]] = defaultdict(list)
+    for s, o, key in g.edges(keys=True):
+        if key in _UP:
+            up[s].append(o)
+    cache: dict[str, str | None] = {}
+
+    def climb(start: str) -> str | None:
+        if start not in cache:
+            seen, queue, found = {start}, deque([start]), None
+            last_place = start if g.nodes[start].get("type") in place_types else None
+            while queue and found is None:
+                node = queue.popleft()
+                if g.nodes[node].get("type") in home_types:
+                    found = node
+                for parent in sorted(up[node]):
+                    if parent not in seen:
+                        seen.add(parent)
+                        queue.append(parent)
+                        if g.nodes[parent].get("type") in place_types:
+                            last_place = parent
+            cache[start] = found or last_place
+        return cache[start]
+
+    homes = {}
+    for node in g:
+        if g.nodes[node].get("type") in place_types or up[node]:
+            home = climb(node)
+            if home is not None:
+                homes[node] = home
+    return homes
+
+
+def simple_graph(g: nx.Graph) -> nx.Graph:
+    """An undirected simple graph; parallel edges of a multigraph become one with ``weight`` = their count."""
+    if not g.is_directed() and not g.is_multigraph():
+        return g
+    simple = nx.Graph()
+    simple.add_nodes_from(g.nodes(data=True))
+    for u, v in g.edges():
+        if u != v:
+            w = simple.edges[u, v]["weight"] + 1 if simple.has_edge(u, v) else 1
+            simple.add_edge(u, v, weight=w)
+    return simple
+
+
+# ---------------------------------------------------------------- centrality
+
+
+def centrality(
+    g: nx.Graph,
+    *,
+    exact: bool = False,
+    threshold: int = EXACT_THRESHOLD,
+    k: int = SAMPLE_PIVOTS,
+    seed: int = 42,
+) -> dict[str, Any]:
+    """Every measure of MEASURES for every node, and how betweenness/closeness were computed.
+
+    Betweenness and closeness count hops (unweighted); eigenvector, PageRank and Burt's
+    constraint and effective size use ``weight`` (the number of ties). Above ``threshold``
+    nodes, betweenness and closeness are estimated from ``k`` seeded pivots unless ``exact``.
+    Undefined values (constraint of an isolated node) are None.
+    """
+    simple = simple_graph(g)
+    n = simple.number_of_nodes()
+    if n == 0:
+        raise AnalysisError("the graph has no nodes")
+    sampled = not exact and n > threshold
+    pivots = min(k, n)
+    if sampled:
+        method = (
+            f"betweenness and closeness sampled from {pivots} pivots (seed {seed}): "
+            f"{n} nodes > {threshold}; --exact computes them exactly"
+        )
+        betweenness = nx.betweenness_centrality(simple, k=pivots, seed=seed)
+        closeness = _sampled_closeness(simple, pivots, seed)
+    else:
+        method = f"exact ({n} nodes)"
+        betweenness = nx.betweenness_centrality(simple)
+        closeness = nx.closeness_centrality(simple)
+    try:
+        eigenvector = nx.eigenvector_centrality(simple, max_iter=1000, weight="weight")
+    except nx.PowerIterationFailedConvergence:
+        eigenvector = nx.eigenvector_centrality_numpy(simple, weight="weight")
+    scores = {
+        "degree": nx.degree_centrality(simple) if n > 1 else dict.fromkeys(simple, 0.0),
+        "betweenness": betweenness,
+        "closeness": closeness,
+        "eigenvector": eigenvector,
+        "pagerank": nx.pagerank(simple, weight="weight"),
+        "effective_size": nx.effective_size(simple, weight="weight"),
+        "constraint": nx.constraint(simple, weight="weight"),
+    }
+    rows = []
+    for node, attrs in simple.nodes(data=True):
+        row: dict[str, Any] = {"iri": node, "label": attrs.get("label", node), "type": attrs.get("type", "")}
+        row["links"] = simple.degree(node)
+        for measure in MEASURES:
+            value = scores[measure].get(node)
+            row[measure] = None if value is None or math.isnan(value) else float(value)
+        rows.append(row)
+    return {"nodes": n, "edges": simple.number_of_edges(), "method": method, "rows": rows}
+
+
+def _sampled_closeness(g: nx.Graph, pivots: int, seed: int) -> dict[str, float | None]:
+    """Closeness estimated from BFS distances to ``pivots`` random nodes (Eppstein and Wang).
+
+    Distances are symmetric in an undirected graph, so the mean distance from a node to the pivots
+    in its component estimates its mean distance to the whole component; the Wasserman–Faust
+    scaling for disconnected graphs, as in networkx, uses the exact component size.
+    """
+    n = g.number_of_nodes()
+    chosen = random.Random(seed).sample(sorted(g), pivots)
+    total: dict[str, int] = defaultdict(int)
+    count: dict[str, int] = defaultdict(int)
+    for pivot in chosen:
+        for node, dist in nx.single_source_shortest_path_length(g, pivot).items():
+            if node != pivot:
+                total[node] += dist
+                count[node] += 1
+    size = {node: len(component) for component in nx.connected_components(g) for node in component}
+    result: dict[str, float | None] = {}
+    for node in g:
+        reach = size[node] - 1
+        if reach == 0 or n == 1:
+            result[node] = 0.0
+        elif count[node] == 0:
+            result[node] = None  # no pivot fell in its component
+        else:
+            result[node] = (reach / (n - 1)) / (total[node] / count[node])
+    return result
+
+
+def rank(rows: Iterable[dict[str, Any]], measure: str = "betweenness", top: int | None = None) -> list[dict]:
+    """Rows best first by ``measure`` (lowest first for constraint), ties broken by brokerage, then label.
+
+    The tie-breaks (betweenness, then effective size, then low constraint) make the default
+    ranking a ranking of brokers: who sits on the paths between others and spans structural holes.
+    """
+    sign = 1 if measure == "constraint" else -1
+
+    def key(row: dict[str, Any]) -> tuple:
+        def val(m: str, s: int) -> float:
+            v = row.get(m)
+            return math.inf if v is None else s * v
+
+        return (val(measure, sign), val("betweenness", -1), val("effective_size", -1), val("constraint", 1), row["label"])
+
+    ordered = sorted(rows, key=key)
+    return ordered[:top] if top else ordered
+
+
+# ---------------------------------------------------------------- paths and neighbours
+
+
+def _links(g: nx.Graph, u: str, v: str) -> list[dict[str, Any]]:
+    """Every relation between u and v, in either direction, with its evidence."""
+    if not g.is_multigraph():
+        data = g.get_edge_data(u, v) or {}
+        if "ties" in data:
+            return [
+                {"relation": t["kind"], "forward": True, "via": t.get("via"), "via_label": t.get("via_label"),
+                 "evidence": t.get("evidence", [])}
+                for t in data["ties"]
+            ]
+        return [{"relation": data.get("relation", ""), "forward": True, "evidence": data.get("evidence", [])}]
+    links = []
+    for a, b, forward in ((u, v, True), (v, u, False)) if g.is_directed() else ((u, v, True),):
+        for key, data in sorted((g.get_edge_data(a, b) or {}).items()):
+            links.append({"relation": data.get("relation", key), "forward": forward, "evidence": data.get("evidence", [])})
+    return links
+
+
+def _hop(g: nx.Graph, u: str, v: str) -> dict[str, Any]:
+    return {"from": u, "from_label": label(g, u), "to": v, "to_label": label(g, v),
+            "to_type": g.nodes[v].get("type", ""), "links": _links(g, u, v)}
+
+
+def _check_nodes(g: nx.Graph, nodes: Iterable[str], graph_name: str) -> None:
+    for node in nodes:
+        if node not in g:
+            raise InputError(f"{node} is not in the {graph_name}")
+
+
+def shortest_paths(
+    g: nx.Graph, source: str, target: str, *, all_paths: bool = False, limit: int = 100, graph_name: str = "graph"
+) -> list[list[dict[str, Any]]]:
+    """The shortest path (or all of them, at most ``limit``) from source to target, hop by hop.
+
+    Directed graphs are walked as undirected: a partnership can be read from either end, and
+    each hop says which way its triple points (``forward``). Raises AnalysisError when no path exists.
+    """
+    _check_nodes(g, (source, target), graph_name)
+    view = g.to_undirected(as_view=True) if g.is_directed() else g
+    try:
+        if all_paths:
+            paths = list(islice(nx.all_shortest_paths(view, source, target), limit))
+        else:
+            paths = [nx.shortest_path(view, source, target)]
+    except nx.NetworkXNoPath:
+        raise AnalysisError(f"no path between {label(g, source)} and {label(g, target)} in the {graph_name}") from None
+    return [[_hop(g, u, v) for u, v in pairwise(path)] for path in paths]
+
+
+def neighbors(g: nx.Graph, node: str, depth: int = 1, *, graph_name: str = "graph") -> list[dict[str, Any]]:
+    """The ego network: each node within ``depth`` hops, reached from the previous ring, by which relation.
+
+    One row per relation linking a node at distance d to one at distance d-1, so a node reached by
+    two relations shows both; rows come grouped by depth, then relation, then label.
+    """
+    if depth < 1:
+        raise InputError(f"--depth must be at least 1, not {depth}")
+    _check_nodes(g, (node,), graph_name)
+    view = g.to_undirected(as_view=True) if g.is_directed() else g
+    dist = nx.single_source_shortest_path_length(view, node, cutoff=depth)
+    rows = []
+    for other, d in dist.items():
+        if d == 0:
+            continue
+        for prev in view.neighbors(other):
+            if dist.get(prev) == d - 1:
+                hop = _hop(g, prev, other)
+                for link in hop["links"]:
+                    rows.append({"depth": d, "from": prev, "from_label": hop["from_label"], "node": other,
+                                 "label": hop["to_label"], "type": hop["to_type"], **link})
+    return sorted(rows, key=lambda r: (r["depth"], r["relation"], not r["forward"], r["label"], r["from_label"]))
+
+
+# ---------------------------------------------------------------- communities
+
+
+def communities(
+    g: nx.Graph, *, methods: Iterable[str] = ("louvain", "greedy"), seed: int = 42, resolution: float = 1.0
+) -> dict[str, dict[str, Any]]:
+    """Louvain (seeded, so deterministic) and greedy-modularity communities, each with its modularity.
+
+    Communities are lists of node ids, largest first (then by first label); members sorted by label.
+    """
+    simple = simple_graph(g)
+    if simple.number_of_edges() == 0:
+        raise AnalysisError("the graph has no links, so it has no communities")
+    results = {}
+    for method in methods:
+        if method == "louvain":
+            found = nx.community.louvain_communities(simple, weight="weight", resolution=resolution, seed=seed)
+        elif method == "greedy":
+            found = nx.community.greedy_modularity_communities(simple, weight="weight", resolution=resolution)
+        else:
+            raise InputError(f"unknown community method {method!r}; use louvain or greedy")
+        groups = [sorted(c, key=lambda n: (label(simple, n), n)) for c in found]
+        groups.sort(key=lambda c: (-len(c), label(simple, c[0])))
+        modularity = nx.community.modularity(simple, found, weight="weight", resolution=resolution)
+        results[method] = {"modularity": modularity, "communities": groups}
+    return results
+
+
+# ---------------------------------------------------------------- link prediction
+
+
+def suggest(g: nx.Graph, *, top: int | None = 10, by: str = "adamic_adar", node: str | None = None) -> list[dict]:
+    """Candidate partnerships: unlinked pairs with shared neighbours, scored by link prediction.
+
+    Adamic–Adar, Jaccard and resource allocation are all zero for pairs with no shared
+    neighbour, so only pairs two hops apart are scored. ``node`` keeps the pairs that include it.
+    """
+    if by not in LINK_SCORES:
+        raise InputError(f"unknown score {by!r}; use one of {', '.join(LINK_SCORES)}")
+    simple = simple_graph(g)
+    if node is not None:
+        _check_nodes(simple, (node,), "collaboration graph")
+    pairs = set()
+    for middle in simple:
+        for a, b in combinations(sorted(simple[middle]), 2):
+            if a != b and not simple.has_edge(a, b) and (node is None or node in (a, b)):
+                pairs.add((a, b))
+    ebunch = sorted(pairs)
+    scores = {
+        "adamic_adar": nx.adamic_adar_index(simple, ebunch),
+        "jaccard": nx.jaccard_coefficient(simple, ebunch),
+        "resource_allocation": nx.resource_allocation_index(simple, ebunch),
+    }
+    rows: dict[tuple[str, str], dict[str, Any]] = {}
+    for name, triples in scores.items():
+        for a, b, score in triples:
+            rows.setdefault((a, b), {"a": a, "a_label": label(simple, a), "b": b, "b_label": label(simple, b)})
+            rows[(a, b)][name] = float(score)
+    for (a, b), row in rows.items():
+        shared = sorted(nx.common_neighbors(simple, a, b), key=lambda n: label(simple, n))
+        row["shared"] = [label(simple, n) for n in shared]
+        row["shared_iris"] = shared
+    others = [s for s in LINK_SCORES if s != by]
+    ordered = sorted(rows.values(), key=lambda r: (-r[by], *(-r[s] for s in others), r["a_label"], r["b_label"]))
+    return ordered[:top] if top else ordered
+
+
+# ---------------------------------------------------------------- value chain
+
+
+def value_chain(full: nx.MultiDiGraph) -> dict[str, Any]:
+    """The place × value-chain-stage matrix from ``gba:Strength`` nodes, with gaps and partners.
+
+    Stages are the ``gba:ValueChainStage`` nodes in ``gba:order``. A strength counts for its
+    holder's ``home`` city or region (the holder itself when it has none). For each place, a gap is
+    a stage it has no strength at; its partners for that gap are the places that have one.
+    """
+    stages = [n for n, d in full.nodes(data=True) if d.get("type") == "gba:ValueChainStage"]
+    if not stages:
+        raise AnalysisError("no value-chain stages in the graph: load the ontology's value-chain scheme")
+    stages.sort(key=lambda s: (full.nodes[s].get("gba:order", math.inf), label(full, s)))
+    cells: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
+    for node, attrs in full.nodes(data=True):
+        if attrs.get("type") != "gba:Strength":
+            continue
+        out: dict[str, list[str]] = defaultdict(list)
+        for _, target, key in full.out_edges(node, keys=True):
+            out[key].append(target)
+        holders = out["gba:holder"] or [s for s, _, k in full.in_edges(node, keys=True) if k == "gba:hasStrength"]
+        sector = attrs.get("gba:sector", [])
+        strength = {"iri": node, "label": label(full, node), "sector": sector if isinstance(sector, list) else [sector],
+                    "compared_with": [label(full, c) for c in sorted(out["gba:comparedWith"])],
+                    "evidence": attrs.get("evidence", [])}
+        for holder in sorted(set(holders)):
+            place = full.nodes[holder].get("home", holder)
+            for stage in out["gba:stage"]:
+                cells[place][stage].append({**strength, "holder": holder, "holder_label": label(full, holder)})
+    covered = {stage: sorted((p for p in cells if stage in cells[p]), key=lambda p: label(full, p)) for stage in stages}
+    places = []
+    for place in sorted(cells, key=lambda p: (label(full, p), p)):
+        gaps = [s for s in stages if s not in cells[place]]
+        places.append({
+            "iri": place, "label": label(full, place), "type": full.nodes[place].get("type", ""),
+            "cells": {s: sorted(cells[place][s], key=lambda x: x["label"]) for s in stages if s in cells[place]},
+            "gaps": gaps,
+            "partners": {s: covered[s] for s in gaps},
+        })
+    stage_rows = [{"iri": s, "label": label(full, s), "short": _short(full, s),
+                   "order": full.nodes[s].get("gba:order")} for s in stages]
+    return {"stages": stage_rows, "places": places}
+
+
+def _short(g: nx.Graph, node: str) -> str:
+    """The shortest of a node's label and aliases: column headings for the matrix."""
+    names = [label(g, node), *g.nodes[node].get("aliases", [])]
+    return min(names, key=len)

@@ -1,0 +1,361 @@
+"""Network-analysis commands: centrality, path, neighbors, communities, value-chain, suggest, export.
+
+Each parses its arguments, makes one library call on a projection, and renders the result.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import click
+
+from gbakg.clikit import format_option, graph_options, load_graph
+
+_ON = click.option(
+    "--on",
+    "projection",
+    type=click.Choice(["collab", "place", "full"]),
+    default="collab",
+    show_default=True,
+    help="Projection: the collaboration graph of actors, its aggregation to cities/regions, or the full graph.",
+)
+_VIA = click.option(
+    "--via",
+    type=click.Choice(["full", "collab"]),
+    default="full",
+    show_default=True,
+    help="Walk the full graph (as undirected) or the collaboration graph of actors.",
+)
+_RDF_OUT = click.option(
+    "--rdf-out", type=click.Path(dir_okay=False), help="Also write the results as RDF (Turtle; .nt/.jsonld by suffix)."
+)
+_NAMES = {"collab": "collaboration graph", "place": "place graph", "full": "full graph"}
+
+
+def _project(graph: Any, projection: str) -> Any:
+    from gbakg.project import collaboration_graph, full_graph, place_graph
+
+    full = full_graph(graph)
+    if projection == "full":
+        return full
+    collab = collaboration_graph(graph, full)
+    return collab if projection == "collab" else place_graph(collab)
+
+
+def _entity(graph: Any, g: Any, name: str, projection: str) -> str:
+    """Resolve a name the user typed and check it is a node of the projection."""
+    from gbakg.errors import InputError
+    from gbakg.namespaces import curie
+    from gbakg.resolve import resolve
+
+    node = str(resolve(graph, name))
+    if node not in g:
+        raise InputError(f"{name!r} ({curie(node)}) is not in the {_NAMES[projection]}; try --via full")
+    return node
+
+
+def _write_rdf(rdf: Any, target: str) -> None:
+    from gbakg.export import format_for, rdf_text, write
+
+    try:
+        fmt = format_for(target)
+    except Exception:
+        fmt = "turtle"
+    write(rdf_text(rdf, fmt if fmt in ("turtle", "nt", "jsonld") else "turtle"), target)
+    click.echo(f"wrote {target}", err=True)
+
+
+def _note(text: str, fmt: str) -> None:
+    """A line about how results were computed: above a table, on stderr for machine formats."""
+    click.echo(f"# {text}", err=fmt != "table")
+
+
+def _evidence_lines(evidence: list[dict[str, str]], indent: str) -> list[str]:
+    if not evidence:
+        return [f"{indent}(no evidence recorded)"]
+    return [f"{indent}“{ev['quote']}” — {ev.get('title') or ev['source']} ({ev['source']})" for ev in evidence]
+
+
+def _arrow(link: dict[str, Any], directed: bool) -> str:
+    rel = link["relation"] + (f": {link['via_label']}" if link.get("via_label") else "")
+    if not directed:
+        return f"—[{rel}]—"
+    return f"—[{rel}]→" if link["forward"] else f"←[{rel}]—"
+
+
+@click.command()
+@_ON
+@click.option(
+    "--measure",
+    type=click.Choice(["degree", "betweenness", "closeness", "eigenvector", "pagerank", "effective_size", "constraint"]),
+    default="betweenness",
+    show_default=True,
+    help="Rank by this measure (constraint: lowest first). Ties go to the better broker.",
+)
+@click.option("--top", type=click.IntRange(min=1), default=None, help="Show only the first N.")
+@click.option("--exact", is_flag=True, help="Exact betweenness and closeness even above the size threshold.")
+@click.option("--threshold", type=click.IntRange(min=1), default=5000, show_default=True, help="Sample above this many nodes.")
+@click.option("--k", "pivots", type=click.IntRange(min=1), default=256, show_default=True, help="Pivots when sampling.")
+@click.option("--seed", type=int, default=42, show_default=True, help="Seed for sampling.")
+@_RDF_OUT
+@format_option("table", "csv", "json")
+@graph_options
+def centrality(
+    projection: str, measure: str, top: int | None, exact: bool, threshold: int, pivots: int, seed: int,
+    rdf_out: str | None, fmt: str, graphs: tuple[str, ...], with_curated: bool,
+) -> None:
+    """Degree, betweenness, closeness, eigenvector, PageRank and brokerage (Burt's effective size and
+    constraint) of every actor, best broker first.
+
+    Betweenness and closeness count hops; the others weigh each link by its number of ties. Exact up
+    to --threshold nodes, estimated from --k seeded pivots above it (the method is printed).
+    """
+    from gbakg.analysis import centrality as run, rank
+    from gbakg.formats import render
+    from gbakg.project import analysis_to_rdf
+
+    graph = load_graph(graphs, with_curated)
+    result = run(_project(graph, projection), exact=exact, threshold=threshold, k=pivots, seed=seed)
+    rows = rank(result["rows"], measure, top)
+    _note(f"{_NAMES[projection]}: {result['nodes']} nodes, {result['edges']} links; {result['method']}; "
+          f"ranked by {measure}", fmt)
+    columns = ["rank", "label", "type", "links", "degree", "betweenness", "closeness", "eigenvector", "pagerank",
+               "effective_size", "constraint"]
+    if fmt != "table":
+        columns.insert(1, "iri")
+    click.echo(render([{**row, "rank": i} for i, row in enumerate(rows, 1)], fmt, columns))
+    if rdf_out:
+        _write_rdf(analysis_to_rdf(result["rows"], projection=_NAMES[projection], method=result["method"]), rdf_out)
+
+
+@click.command()
+@click.argument("source")
+@click.argument("target")
+@click.option("--all", "all_paths", is_flag=True, help="All shortest paths, not just one (at most 100).")
+@_VIA
+@format_option("table", "csv", "json")
+@graph_options
+def path(
+    source: str, target: str, all_paths: bool, via: str, fmt: str, graphs: tuple[str, ...], with_curated: bool
+) -> None:
+    """Shortest path from SOURCE to TARGET, each hop with its relation, evidence quote and source.
+
+    The full graph is walked as undirected, so a path may use a triple against its direction:
+    such a hop prints ←[relation]—. Exit 1 when no path exists.
+    """
+    from gbakg.analysis import shortest_paths
+    from gbakg.formats import render
+
+    graph = load_graph(graphs, with_curated)
+    g = _project(graph, via)
+    a, b = _entity(graph, g, source, via), _entity(graph, g, target, via)
+    paths = shortest_paths(g, a, b, all_paths=all_paths, graph_name=_NAMES[via])
+    if fmt == "json":
+        click.echo(json.dumps(paths, ensure_ascii=False, indent=2))
+        return
+    if fmt == "csv":
+        rows = [
+            {"path": i, "hop": j, "from": hop["from_label"], "relation": link["relation"], "via": link.get("via_label"),
+             "direction": "forward" if link["forward"] else "backward", "to": hop["to_label"],
+             "quote": ev["quote"], "source": ev["source"]}
+            for i, hops in enumerate(paths, 1) for j, hop in enumerate(hops, 1)
+            for link in hop["links"] for ev in (link["evidence"] or [{"quote": "", "source": ""}])
+        ]
+        click.echo(render(rows, "csv"))
+        return
+    walk = "walked as undirected" if via == "full" else "undirected"
+    for i, hops in enumerate(paths, 1):
+        if i > 1:
+            click.echo()
+        which = f"Path {i} of {len(paths)}" if all_paths else "A shortest path"
+        click.echo(f"{which}: {len(hops)} hop(s) in the {_NAMES[via]} ({walk})")
+        for hop in hops:
+            for link in hop["links"]:
+                click.echo(f"{hop['from_label']} {_arrow(link, via == 'full')} {hop['to_label']}")
+                click.echo("\n".join(_evidence_lines(link["evidence"], "    ")))
+
+
+@click.command()
+@click.argument("entity")
+@click.option("--depth", type=click.IntRange(min=1), default=1, show_default=True, help="Hops from ENTITY.")
+@_VIA
+@format_option("table", "csv", "json")
+@graph_options
+def neighbors(entity: str, depth: int, via: str, fmt: str, graphs: tuple[str, ...], with_curated: bool) -> None:
+    """The ego network of ENTITY within --depth hops, grouped by relation, each link with its evidence."""
+    from gbakg.analysis import neighbors as run
+    from gbakg.formats import render
+
+    graph = load_graph(graphs, with_curated)
+    g = _project(graph, via)
+    node = _entity(graph, g, entity, via)
+    rows = run(g, node, depth, graph_name=_NAMES[via])
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if fmt == "csv":
+        flat = [{"depth": r["depth"], "from": r["from_label"], "relation": r["relation"], "via": r.get("via_label"),
+                 "direction": "forward" if r["forward"] else "backward", "neighbour": r["label"], "type": r["type"],
+                 "quotes": [ev["quote"] for ev in r["evidence"]]} for r in rows]
+        click.echo(render(flat, "csv"))
+        return
+    reached = len({r["node"] for r in rows})
+    click.echo(f"{g.nodes[node]['label']} ({g.nodes[node]['type']}): {reached} neighbour(s) within {depth} hop(s) "
+               f"in the {_NAMES[via]}")
+    group = None
+    for r in rows:
+        if (r["depth"], r["relation"], r["forward"]) != group:
+            group = (r["depth"], r["relation"], r["forward"])
+            arrow = _arrow({**r, "via_label": None}, via == "full")
+            click.echo(f"\n[depth {r['depth']}] {arrow}" if depth > 1 else f"\n{arrow}")
+        via_text = f" (via {r['via_label']})" if r.get("via_label") else ""
+        from_text = f" from {r['from_label']}" if r["depth"] > 1 else ""
+        click.echo(f"  {r['label']} ({r['type']}){from_text}{via_text}")
+        click.echo("\n".join(_evidence_lines(r["evidence"], "      ")))
+
+
+@click.command()
+@click.option("--method", type=click.Choice(["louvain", "greedy", "both"]), default="both", show_default=True)
+@click.option("--seed", type=int, default=42, show_default=True, help="Seed for Louvain (same seed, same answer).")
+@click.option("--resolution", type=float, default=1.0, show_default=True, help="Higher: more, smaller communities.")
+@_ON
+@_RDF_OUT
+@format_option("table", "csv", "json")
+@graph_options
+def communities(
+    method: str, seed: int, resolution: float, projection: str, rdf_out: str | None, fmt: str,
+    graphs: tuple[str, ...], with_curated: bool,
+) -> None:
+    """Communities by Louvain (seeded) and greedy modularity, with each partition's modularity.
+
+    The table lists communities of two or more; csv and json list singletons too.
+    """
+    from gbakg.analysis import communities as run
+    from gbakg.formats import render
+    from gbakg.project import analysis_to_rdf
+
+    graph = load_graph(graphs, with_curated)
+    g = _project(graph, projection)
+    methods = ("louvain", "greedy") if method == "both" else (method,)
+    result = run(g, methods=methods, seed=seed, resolution=resolution)
+    rows = []
+    for name, found in result.items():
+        shown = [c for c in found["communities"] if fmt != "table" or len(c) > 1]
+        singletons = len(found["communities"]) - len([c for c in found["communities"] if len(c) > 1])
+        _note(f"{name}: modularity {found['modularity']:.4f}, {len(found['communities'])} communities "
+              f"({singletons} singletons) in the {_NAMES[projection]}", fmt)
+        for i, members in enumerate(shown, 1):
+            rows.append({"method": name, "community": i, "size": len(members), "modularity": found["modularity"],
+                         "members": [g.nodes[m].get("label", m) for m in members], "iris": members})
+    columns = ["method", "community", "size", "members"] + ([] if fmt == "table" else ["modularity", "iris"])
+    click.echo(render(rows, fmt, columns))
+    if rdf_out:
+        _write_rdf(analysis_to_rdf(communities=result, projection=_NAMES[projection], method=method), rdf_out)
+
+
+@click.command("value-chain")
+@format_option("table", "csv", "json")
+@graph_options
+def value_chain(fmt: str, graphs: tuple[str, ...], with_curated: bool) -> None:
+    """The place × value-chain-stage matrix (stages in gba:order), each place's gaps, and for each
+    gap the places strong at it (complementary partners), with the evidence for every cell.
+
+    A strength counts for its holder's city or region (gba:locatedIn, then gba:partOf).
+    """
+    from gbakg.analysis import value_chain as run
+    from gbakg.formats import render
+    from gbakg.project import full_graph
+
+    result = run(full_graph(load_graph(graphs, with_curated)))
+    stages, places = result["stages"], result["places"]
+    labels = {p["iri"]: p["label"] for p in places}
+    if fmt == "json":
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    if fmt == "csv":
+        rows = []
+        for p in places:
+            for s in stages:
+                cell = p["cells"].get(s["iri"], [])
+                rows.append({"place": p["label"], "stage": s["label"], "order": s["order"], "strengths": len(cell),
+                             "sectors": sorted({x for c in cell for x in c["sector"]}),
+                             "partners": [labels[q] for q in p["partners"].get(s["iri"], [])],
+                             "quotes": [ev["quote"] for c in cell for ev in c["evidence"]]})
+        click.echo(render(rows, "csv"))
+        return
+    matrix = [{"place": p["label"], **{s["short"]: len(p["cells"].get(s["iri"], [])) or "-" for s in stages}}
+              for p in places]
+    click.echo(render(matrix, "table", ["place", *(s["short"] for s in stages)]))
+    click.echo("\nEvidence")
+    for p in places:
+        for s in stages:
+            for c in p["cells"].get(s["iri"], []):
+                sector = f" ({', '.join(c['sector'])})" if c["sector"] else ""
+                held = f", held by {c['holder_label']}" if c["holder"] != p["iri"] else ""
+                held += f", compared with {', '.join(c['compared_with'])}" if c["compared_with"] else ""
+                click.echo(f"  {p['label']} · {s['label']}{sector}{held}")
+                click.echo("\n".join(_evidence_lines(c["evidence"], "      ")))
+    uncovered = [s["label"] for s in stages if not any(s["iri"] in p["cells"] for p in places)]
+    click.echo("\nGaps and complementary partners" + (f" (no place covers {', '.join(uncovered)})" if uncovered else ""))
+    for p in places:
+        covered_gaps = [gap for gap in p["gaps"] if p["partners"][gap]]
+        click.echo(f"  {p['label']}" + ("" if covered_gaps else ": no gap that another place covers"))
+        for gap in covered_gaps:
+            partners = ", ".join(labels[q] for q in p["partners"][gap])
+            click.echo(f"    {next(s['label'] for s in stages if s['iri'] == gap)}: {partners}")
+
+
+@click.command()
+@click.option("--for", "entity", metavar="ENTITY", help="Only suggestions that include ENTITY.")
+@click.option("--by", type=click.Choice(["adamic_adar", "jaccard", "resource_allocation"]), default="adamic_adar",
+              show_default=True, help="Rank by this score.")
+@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True)
+@format_option("table", "csv", "json")
+@graph_options
+def suggest(entity: str | None, by: str, top: int, fmt: str, graphs: tuple[str, ...], with_curated: bool) -> None:
+    """Candidate new partnerships: unlinked actors with shared partners, scored by Adamic–Adar,
+    Jaccard and resource allocation on the collaboration graph, each with the shared partners."""
+    from gbakg.analysis import suggest as run
+    from gbakg.formats import render
+
+    graph = load_graph(graphs, with_curated)
+    g = _project(graph, "collab")
+    node = _entity(graph, g, entity, "collab") if entity else None
+    rows = run(g, top=top, by=by, node=node)
+    columns = ["a_label", "b_label", "adamic_adar", "jaccard", "resource_allocation", "shared"]
+    if fmt != "table":
+        columns += ["a", "b", "shared_iris"]
+    if not rows:
+        _note("no candidates: no two unlinked actors share a partner", fmt)
+    click.echo(render(rows, fmt, columns))
+
+
+@click.command()
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, allow_dash=True),
+              help="File to write ('-' for standard output).")
+@click.option("--format", "fmt", type=click.Choice(["turtle", "nt", "jsonld", "graphml", "gexf", "json"]),
+              help="Output format [default: from the file name].")
+@click.option("--projection", type=click.Choice(["full", "collab", "place"]), default="full", show_default=True,
+              help="Which projection graphml, gexf and json export.")
+@graph_options
+def export(output: str, fmt: str | None, projection: str, graphs: tuple[str, ...], with_curated: bool) -> None:
+    """Write the graph as Turtle, N-Triples or JSON-LD (the RDF, ontology included), or a projection
+    as GraphML, GEXF or NetworkX node-link JSON (nodes with label and type) for Gephi and NetworkX.
+
+    GraphML and GEXF hold no lists, so evidence and other lists are written as JSON strings.
+    """
+    from gbakg.export import RDF_FORMATS, format_for, network_text, rdf_text, write
+
+    if fmt is None:
+        fmt = "turtle" if output == "-" else format_for(output)
+    graph = load_graph(graphs, with_curated)
+    text = rdf_text(graph, fmt) if fmt in RDF_FORMATS else network_text(_project(graph, projection), fmt)
+    if output == "-":
+        click.echo(text, nl=False)
+    else:
+        write(text, output)
+        click.echo(f"wrote {output} ({fmt})", err=True)
+
+
+COMMANDS = [centrality, path, neighbors, communities, value_chain, suggest, export]

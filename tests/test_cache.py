@@ -1,0 +1,135 @@
+"""The persistent store: parsed once per unchanged set of files, rebuilt when a file changes."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+pyoxigraph = pytest.importorskip("pyoxigraph")
+
+from gbakg import cache  # noqa: E402
+from gbakg.errors import InputError, ParseError  # noqa: E402
+
+EX = "http://example.org/"
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+
+
+def _count(store) -> int:  # type: ignore[no-untyped-def]
+    return int(next(iter(store.query(COUNT)))["n"].value)
+
+
+class CountingLoader:
+    """The default loader, counting how often a store is really built."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def __call__(self, store, paths: Sequence[Path]) -> None:  # type: ignore[no-untyped-def]
+        self.calls += 1
+        cache.load_files(store, paths)
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    path = tmp_path / "data.ttl"
+    path.write_text(f"<{EX}a> <{EX}p> <{EX}b> .\n<{EX}b> <{EX}p> <{EX}c> .\n", encoding="utf-8")
+    return path
+
+
+def test_second_open_of_an_unchanged_file_reuses_the_store(data: Path, tmp_path: Path) -> None:
+    """The second open neither calls the loader nor touches the store's files."""
+    loader = CountingLoader()
+    first = cache.cached_store([data], tmp_path / "cache", loader=loader)
+    assert _count(first) == 2
+    entry = tmp_path / "cache" / cache.fingerprint([data])
+    before = {p.name: p.stat().st_mtime_ns for p in entry.iterdir() if p.suffix == ".sst"}
+    del first
+    second = cache.cached_store([data], tmp_path / "cache", loader=loader)
+    assert _count(second) == 2
+    assert loader.calls == 1
+    assert before and {p.name: p.stat().st_mtime_ns for p in entry.iterdir() if p.suffix == ".sst"} == before
+
+
+def test_a_changed_file_invalidates_the_store(data: Path, tmp_path: Path) -> None:
+    loader = CountingLoader()
+    assert _count(cache.cached_store([data], tmp_path / "cache", loader=loader)) == 2
+    old_key = cache.fingerprint([data])
+    with data.open("a", encoding="utf-8") as f:
+        f.write(f"<{EX}c> <{EX}p> <{EX}d> .\n")
+    os.utime(data, ns=(data.stat().st_atime_ns, data.stat().st_mtime_ns + 1_000_000))
+    assert cache.fingerprint([data]) != old_key
+    assert _count(cache.cached_store([data], tmp_path / "cache", loader=loader)) == 3
+    assert loader.calls == 2
+
+
+def test_another_list_of_files_gets_its_own_store(data: Path, tmp_path: Path) -> None:
+    other = tmp_path / "other.ttl"
+    other.write_text(f"<{EX}x> <{EX}p> <{EX}y> .\n", encoding="utf-8")
+    assert _count(cache.cached_store([data, other], tmp_path / "cache")) == 3
+    assert _count(cache.cached_store([other], tmp_path / "cache")) == 1
+    assert cache.is_cached([data, other], tmp_path / "cache")
+    assert cache.is_cached([other], tmp_path / "cache")
+    assert not cache.is_cached([data], tmp_path / "cache")
+
+
+def test_only_the_most_recent_stores_are_kept(tmp_path: Path) -> None:
+    files = []
+    for i in range(4):
+        path = tmp_path / f"g{i}.ttl"
+        path.write_text(f"<{EX}s{i}> <{EX}p> <{EX}o> .\n", encoding="utf-8")
+        files.append(path)
+        cache.cached_store([path], tmp_path / "cache", keep=2)
+        os.utime(tmp_path / "cache" / cache.fingerprint([path]), (1_000_000 + i, 1_000_000 + i))
+    kept = [f.name for f in files if cache.is_cached([f], tmp_path / "cache")]
+    assert kept == ["g2.ttl", "g3.ttl"]
+
+
+def test_relative_iris_resolve_against_the_file(tmp_path: Path) -> None:
+    """As with gbakg.store.load, a relative IRI is resolved against the file's own URI."""
+    path = tmp_path / "rel.ttl"
+    path.write_text("<#a> <http://example.org/p> <#b> .\n", encoding="utf-8")
+    store = cache.cached_store([path], tmp_path / "cache")
+    (quad,) = list(store.quads_for_pattern(None, None, None))
+    assert quad.subject.value == path.resolve().as_uri() + "#a"
+
+
+def test_progress_reports_every_byte(data: Path, tmp_path: Path) -> None:
+    seen: list[int] = []
+    cache.cached_store([data], tmp_path / "cache", progress=seen.append)
+    assert sum(seen) == data.stat().st_size
+
+
+def test_a_syntax_error_names_the_file_and_line_and_leaves_no_store(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.ttl"
+    bad.write_text(f"<{EX}a> <{EX}p> <{EX}b> .\n<{EX}a> <{EX}p> .\n", encoding="utf-8")
+    with pytest.raises(ParseError, match=rf"^{bad}:2: invalid Turtle: "):
+        cache.cached_store([bad], tmp_path / "cache")
+    assert [p.name for p in (tmp_path / "cache").iterdir()] == []
+
+
+def test_a_missing_file_is_an_input_error(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match=r"missing\.ttl: cannot read"):
+        cache.cached_store([tmp_path / "missing.ttl"], tmp_path / "cache")
+
+
+def test_the_cached_store_is_read_only(data: Path, tmp_path: Path) -> None:
+    store = cache.cached_store([data], tmp_path / "cache")
+    with pytest.raises(RuntimeError, match="read-write"):
+        store.update(f"INSERT DATA {{ <{EX}x> <{EX}p> <{EX}y> }}")
+
+
+@pytest.mark.parametrize(("size", "expected"), [(10, False), (cache.MIN_BYTES, True)])
+def test_worth_caching_only_big_inputs(tmp_path: Path, size: int, expected: bool) -> None:
+    path = tmp_path / "g.ttl"
+    path.write_bytes(b"#" * size)
+    assert cache.worth_caching([path]) is expected
+
+
+def test_default_cache_dir_follows_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("GBAKG_CACHE", str(tmp_path / "c"))
+    assert cache.default_cache_dir() == tmp_path / "c"
+    monkeypatch.delenv("GBAKG_CACHE")
+    assert cache.default_cache_dir() == Path("build") / ".store"

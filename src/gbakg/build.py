@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from gbakg.dates import Period
 from gbakg.fileio import atomic_write, ensure_dir
 from gbakg.validate import ValidationReport
 
@@ -27,11 +28,13 @@ def build(
     *,
     with_curated: bool = False,
     corpus: str | os.PathLike[str] | None = None,
+    as_of: str | Period | None = None,
 ) -> BuildResult:
     """Validate the graph and, only if it is valid, write ``gbakg.ttl`` and ``explorer.html``.
 
     Nothing is written for an invalid graph, and each file is replaced atomically, so an earlier
-    good build is never left half-overwritten.
+    good build is never left half-overwritten. ``as_of`` (a date) builds the graph as it stood
+    then (see :func:`gbakg.asof.as_of`).
     """
     from gbakg.project import full_graph
     from gbakg.stats import stats
@@ -41,6 +44,10 @@ def build(
 
     out = ensure_dir(out_dir)
     graph = load(sources, with_curated=with_curated)
+    if as_of is not None:
+        from gbakg.asof import as_of as graph_as_of
+
+        graph = graph_as_of(graph, as_of)
     report = validate(graph, corpus=corpus)
     result = BuildResult(report=report, summary=stats(graph))
     if not report.conforms:

@@ -6,7 +6,7 @@ import json
 
 import click
 
-from gbakg.clikit import format_option, graph_options, load_graph
+from gbakg.clikit import as_of_date, format_option, graph_options, load_graph
 
 _CORPUS_HELP = "Folder of source texts for the quote check [default: $GBAKG_CORPUS, else ../shared/corpus]."
 
@@ -21,7 +21,7 @@ def build(out_dir: str, corpus: str | None, graphs: tuple[str, ...], with_curate
 
     if with_curated and not graphs:
         raise click.UsageError("--with-curated needs at least one --graph")
-    result = run_build(out_dir, list(graphs) or None, with_curated=with_curated, corpus=corpus)
+    result = run_build(out_dir, list(graphs) or None, with_curated=with_curated, corpus=corpus, as_of=as_of_date())
     click.echo(_summary(result.summary))
     click.echo(result.report.text())
     if not result.report.conforms:

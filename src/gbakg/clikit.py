@@ -11,11 +11,40 @@ from typing import Any
 
 import click
 
-from gbakg.errors import GbakgError
+from gbakg.errors import GbakgError, InputError
+
+_AS_OF = "gbakg.as_of"
+
+
+def _remember_as_of(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    """Check ``--as-of`` at once and keep it in the context, so commands need no extra argument."""
+    if value is not None:
+        from gbakg.dates import parse_date
+
+        try:
+            ctx.meta[_AS_OF] = parse_date(value)
+        except InputError as e:
+            raise InputError(f"--as-of: {e}") from e
+
+
+def as_of_date():  # type: ignore[no-untyped-def]
+    """The ``--as-of`` date of the running command (a :class:`gbakg.dates.Period`), or None."""
+    ctx = click.get_current_context(silent=True)
+    return ctx.meta.get(_AS_OF) if ctx is not None else None
 
 
 def graph_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """``--graph PATH`` (repeatable) and ``--with-curated``, for every command that loads data."""
+    """``--graph PATH`` (repeatable), ``--with-curated`` and ``--as-of DATE``, for every command that loads data.
+
+    ``--as-of`` is not passed to the command: :func:`load_graph` applies it (see :func:`as_of_date`).
+    """
+    func = click.option(
+        "--as-of",
+        metavar="DATE",
+        expose_value=False,
+        callback=_remember_as_of,
+        help="Only what was true by DATE (YYYY, YYYY-MM or YYYY-MM-DD; a year means its last day).",
+    )(func)
     func = click.option(
         "--with-curated",
         is_flag=True,
@@ -44,12 +73,18 @@ def format_option(*choices: str, default: str = "table") -> Callable[..., Any]:
 
 
 def load_graph(graphs: tuple[str, ...], with_curated: bool):  # type: ignore[no-untyped-def]
-    """Load what the user asked for; imported lazily so ``--help`` stays fast."""
+    """Load what the user asked for, as of ``--as-of`` if given; imported lazily so ``--help`` stays fast."""
     from gbakg.store import load
 
     if with_curated and not graphs:
         raise click.UsageError("--with-curated needs at least one --graph")
-    return load(list(graphs) or None, with_curated=with_curated)
+    graph = load(list(graphs) or None, with_curated=with_curated)
+    cutoff = as_of_date()
+    if cutoff is not None:
+        from gbakg.asof import as_of
+
+        graph = as_of(graph, cutoff)
+    return graph
 
 
 class GbakgGroup(click.Group):

@@ -1,0 +1,269 @@
+"""The graph as of a date: what is dropped, what stays, and what falls with a dropped node."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from click.testing import CliRunner
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, XSD
+
+from conftest import PREFIXES
+from gbakg.asof import as_of
+from gbakg.cli import cli
+from gbakg.dates import literal_period, parse_date
+from gbakg.errors import InputError
+from gbakg.namespaces import GBA, GBR, GBS, SCHEMA
+from timedata import ALL_NODES, DATED_GRAPH, DATED_TEXT
+
+
+@pytest.fixture
+def dated() -> Graph:
+    return Graph().parse(data=PREFIXES + DATED_GRAPH, format="turtle")
+
+
+@pytest.fixture
+def dated_file(write_ttl):
+    return write_ttl(DATED_GRAPH, "dated.ttl", source=False)
+
+
+@pytest.fixture
+def dated_corpus(tmp_path):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "dated.txt").write_text(DATED_TEXT, encoding="utf-8")
+    return folder
+
+
+def _nodes(graph: Graph) -> set[str]:
+    """The typed gbr: nodes left, by slug."""
+    return {str(s)[len(str(GBR)) :] for s in graph.subjects(RDF.type, None) if isinstance(s, URIRef) and s in GBR}
+
+
+# What each cut-off removes, worked out by hand from tests/timedata.py.
+_BEFORE_ACCORD = {
+    "agreement-accord",  # signed 2019-06: not wholly by 2019-06-15
+    "agreement-pact",  # signed 2022-01-10
+    "milestone-old-city-plan",  # planned for 2020
+    "new-park",  # opened 2021-03-15
+    "milestone-new-park-opened",
+    "agreement-park",  # undated, but a party (New Park) is dropped
+    "strength-new-park-research",  # undated, but its holder is dropped
+    "membership-ann-lee",  # started 2020-09
+    "seed-fund",  # launched 2021
+    "milestone-seed-fund-launched",
+}
+_DROPPED = {
+    "2019-06-15": _BEFORE_ACCORD,
+    "2019-06": _BEFORE_ACCORD - {"agreement-accord"},
+    "2020": _BEFORE_ACCORD - {"agreement-accord", "milestone-old-city-plan", "membership-ann-lee"},
+    "2021-06-30": {"agreement-pact", "seed-fund", "milestone-seed-fund-launched"},  # "2021" is not by June
+    "2021": {"agreement-pact"},
+    "2022-01-09": {"agreement-pact"},
+    "2022-01-10": set(),
+    "2030": set(),
+}
+
+
+@pytest.mark.parametrize(("cutoff", "dropped"), _DROPPED.items())
+def test_dropped_nodes(dated, cutoff, dropped):
+    assert _nodes(as_of(dated, cutoff)) == ALL_NODES - dropped
+
+
+def test_dropped_node_leaves_no_trace(dated):
+    """Nothing refers to a dropped entity any more: no triple, no statement, no qualified node."""
+    park = GBR["new-park"]
+    filtered = as_of(dated, "2020")
+    assert not list(filtered.triples((park, None, None)))
+    assert not list(filtered.triples((None, None, park)))
+    assert (GBR["old-university"], GBA.collaboratesWith, park) not in filtered
+    # the kept end of the dropped link keeps everything else, evidence included
+    uni = GBR["old-university"]
+    assert (uni, GBA.locatedIn, GBR["old-city"]) in filtered
+    assert set(filtered.subjects(RDF.subject, uni)) and all(
+        filtered.value(st, RDF.object) != park for st in filtered.subjects(RDF.subject, uni)
+    )
+    assert len(list(filtered.subjects(RDF.type, RDF.Statement))) == 8
+
+
+def test_people_stay_when_their_post_goes(dated):
+    filtered = as_of(dated, "2019")
+    assert "membership-ann-lee" not in _nodes(filtered)
+    assert (GBR["ann-lee"], RDF.type, GBA.Person) in filtered
+
+
+def test_later_end_date_is_removed_alone(dated):
+    """A post that began by the cut-off stays, without an end that had not happened yet."""
+    post = GBR["membership-ann-lee"]
+    filtered = as_of(dated, "2022")
+    assert (post, SCHEMA.startDate, Literal("2020-09", datatype=XSD.gYearMonth)) in filtered
+    assert filtered.value(post, SCHEMA.endDate) is None
+    assert as_of(dated, "2023").value(post, SCHEMA.endDate) == Literal("2023", datatype=XSD.gYear)
+
+
+def test_later_dated_triple_and_its_statement_go(dated):
+    uni = GBR["old-university"]
+    filtered = as_of(dated, "2023-12-31")
+    assert filtered.value(uni, SCHEMA.dissolutionDate) is None
+    assert filtered.value(uni, SCHEMA.foundingDate) == Literal("1990", datatype=XSD.gYear)
+    predicates = {filtered.value(st, RDF.predicate) for st in filtered.subjects(RDF.subject, uni)}
+    assert SCHEMA.dissolutionDate not in predicates and SCHEMA.foundingDate in predicates
+
+
+def test_sources_are_never_dropped(dated):
+    """A source written after the cut-off still backs the undated facts it supports."""
+    filtered = as_of(dated, "2000")
+    assert (GBS.dated, RDF.type, GBA.Source) in filtered
+    undated = {"old-city", "old-university", "ann-lee", "bo-chan", "role-president", "role-dean", "membership-bo-chan"}
+    assert _nodes(filtered) == undated
+
+
+def test_late_enough_cutoff_keeps_everything_and_input_is_unchanged(dated):
+    before = set(dated)
+    assert set(as_of(dated, "2024")) == before
+    as_of(dated, "1900")
+    assert set(dated) == before
+
+
+@pytest.mark.parametrize("bad", ["2019-13", "19", "2019-02-30", "2019/06", "", "June 2019", "2019-6", "0000"])
+def test_bad_date_is_input_error(dated, bad):
+    with pytest.raises(InputError, match=re.escape(f"bad date {bad!r}: use YYYY, YYYY-MM or YYYY-MM-DD")):
+        as_of(dated, bad)
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "last"),
+    [
+        ("2019", "2019-01-01", "2019-12-31"),
+        ("2020-02", "2020-02-01", "2020-02-29"),
+        ("2021-03-15", "2021-03-15", "2021-03-15"),
+    ],
+)
+def test_parse_date_periods(text, first, last):
+    period = parse_date(text)
+    assert (period.start.isoformat(), period.end.isoformat(), period.text) == (first, last, text)
+
+
+@pytest.mark.parametrize(
+    ("lexical", "datatype", "expected"),
+    [
+        ("2018", XSD.gYear, ("2018-01-01", "2018-12-31")),
+        ("2018-02", XSD.gYearMonth, ("2018-02-01", "2018-02-28")),
+        ("2018-02-03Z", XSD.date, ("2018-02-03", "2018-02-03")),
+        ("2018-02", XSD.gYear, None),  # the lexical form does not match the type
+        ("2018-13", XSD.gYearMonth, None),
+        ("2018", XSD.string, None),
+        ("2018", None, None),
+    ],
+)
+def test_literal_period(lexical, datatype, expected):
+    period = literal_period(lexical, datatype)
+    assert (None if period is None else (period.start.isoformat(), period.end.isoformat())) == expected
+
+
+# --------------------------------------------------------------------------- the curated graph
+
+_DATED = """
+SELECT ?node ?date WHERE {
+  ?node ?p ?date .
+  FILTER(isLiteral(?date) && datatype(?date) IN (xsd:date, xsd:gYearMonth, xsd:gYear))
+  FILTER NOT EXISTS { ?node a gba:Source }
+}"""
+
+
+@pytest.mark.parametrize("cutoff", ["2017", "2018-06-30", "2019", "2022-01", "2024"])
+def test_curated_keeps_nothing_dated_after_cutoff(curated, cutoff):
+    """In the filtered curated graph every dated fact lies wholly before the cut-off."""
+    limit = parse_date(cutoff)
+    filtered = as_of(curated, cutoff)
+    for node, date in filtered.query(_DATED):
+        period = literal_period(str(date), date.datatype)
+        assert period.end <= limit.end, (node, date)
+    signed = filtered.query("SELECT ?a ?d WHERE { ?a gba:signedOn ?d }")
+    assert all(literal_period(str(d), d.datatype).end <= limit.end for _, d in signed)
+    assert set(filtered) <= set(curated)
+
+
+@pytest.mark.parametrize("cutoff", ["2017", "2018-06-30", "2019", "2022-01", "2024"])
+def test_curated_keeps_what_was_dated_by_cutoff(curated, cutoff):
+    """Every dated milestone or signing by the cut-off stays when all it points at stays."""
+    limit = parse_date(cutoff)
+    filtered = as_of(curated, cutoff)
+    kept_entities = set(filtered.subjects(RDF.type, None))
+    rows = curated.query("SELECT ?n ?d WHERE { ?n gba:date|gba:signedOn ?d . ?n a ?c . FILTER(?c != gba:Source) }")
+    for node, date in rows:
+        period = literal_period(str(date), date.datatype)
+        links = [o for _, _p, o in curated.triples((node, None, None)) if isinstance(o, URIRef) and o in GBR]
+        if period is not None and period.end <= limit.end and all(o in kept_entities for o in links):
+            assert (node, None, date) in filtered, (node, date)
+
+
+@pytest.mark.parametrize("cutoff", ["2017", "2022-01"])
+def test_curated_undated_entities_stay(curated, cutoff):
+    """An entity with no date of its own and no dated beginning is never dropped."""
+    filtered = as_of(curated, cutoff)
+    rows = curated.query(
+        """
+        SELECT DISTINCT ?e WHERE {
+          ?e a ?c . FILTER(STRSTARTS(STR(?e), STR(gbr:)))
+          FILTER(?c NOT IN (gba:Agreement, gba:Strength, org:Membership, gba:Milestone, gba:Figure, rdf:Statement))
+          FILTER NOT EXISTS { ?e ?p ?d .
+                              FILTER(isLiteral(?d) && datatype(?d) IN (xsd:date, xsd:gYearMonth, xsd:gYear)) }
+          FILTER NOT EXISTS { ?m gba:milestoneOf ?e ; gba:date [] ;
+                              gba:event ?ev . FILTER(LCASE(STR(?ev)) IN ("founded", "established", "set up",
+                              "opened", "officially opened", "inaugurated", "launched", "signed", "issued")) }
+        }"""
+    )
+    undated = [e for (e,) in rows]
+    assert undated, "the curated graph has undated entities"
+    assert all((e, RDF.type, None) in filtered for e in undated)
+
+
+@pytest.mark.parametrize("cutoff", ["2017", "2022-01"])
+def test_curated_as_of_stays_valid(curated, cutoff):
+    """Filtering removes whole facts with their evidence, so the view still passes validation."""
+    from gbakg.validate import validate
+
+    report = validate(as_of(curated, cutoff), corpus=None)
+    assert report.conforms, report.text()
+
+
+# --------------------------------------------------------------------------- the command line
+
+
+def test_cli_stats_as_of(dated_file):
+    result = CliRunner().invoke(cli, ["stats", "--graph", str(dated_file), "--as-of", "2019", "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    rows = result.output.splitlines()
+    assert "total,entities,6" in rows and "total,qualified_nodes,2" in rows
+    assert "class,gba:Facility,1" not in rows
+
+
+def test_cli_build_as_of(tmp_path, dated_file, dated_corpus):
+    """`gbakg build --as-of` validates and writes the graph as it stood then."""
+    out = tmp_path / "out"
+    args = ["build", "--graph", str(dated_file), "--corpus", str(dated_corpus), "--out", str(out), "--as-of", "2020"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("6 entities and 4 qualified nodes")
+    built = Graph().parse(out / "gbakg.ttl")
+    assert (GBR["old-university"], RDF.type, GBA.University) in built
+    assert not list(built.triples((GBR["new-park"], None, None)))
+    assert "New Park" not in (out / "explorer.html").read_text()
+
+
+@pytest.mark.parametrize("command", ["stats", "validate", "build", "timeline"])
+@pytest.mark.parametrize("bad", ["2019-13", "next year"])
+def test_cli_bad_as_of_is_one_line_exit_2(tmp_path, dated_file, command, bad):
+    extra = ["--out", str(tmp_path / "o")] if command == "build" else []
+    result = CliRunner().invoke(cli, [command, "--graph", str(dated_file), "--as-of", bad, *extra])
+    assert result.exit_code == 2
+    assert result.output == f"Error: --as-of: bad date {bad!r}: use YYYY, YYYY-MM or YYYY-MM-DD\n"
+    assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize("command", ["build", "validate", "stats", "timeline"])
+def test_every_loading_command_offers_as_of(command):
+    result = CliRunner().invoke(cli, [command, "--help"])
+    assert "--as-of DATE" in result.output

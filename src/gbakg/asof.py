@@ -76,10 +76,7 @@ def as_of(graph: Graph, date: str | Period) -> Graph:
     result = Graph()
     for prefix, namespace in graph.namespaces():
         result.bind(prefix, namespace, override=True, replace=True)
-    for s, p, o in graph:
-        if s in gone or o in gone or (s, p, o) in late:
-            continue
-        result.add((s, p, o))
+    result.addN((s, p, o, result) for s, p, o in graph if s not in gone and o not in gone and (s, p, o) not in late)
     return result
 
 
@@ -136,7 +133,5 @@ def _cascade(graph: Graph, dropped: set) -> set:
 
 def _statement_index(graph: Graph) -> dict:
     """Each rdf:Statement node with the (subject, predicate, object) it backs."""
-    index = {}
-    for node in graph.subjects(RDF.type, RDF.Statement):
-        index[node] = (graph.value(node, RDF.subject), graph.value(node, RDF.predicate), graph.value(node, RDF.object))
-    return index
+    parts = [dict(graph.subject_objects(term)) for term in (RDF.subject, RDF.predicate, RDF.object)]
+    return {node: tuple(part.get(node) for part in parts) for node in graph.subjects(RDF.type, RDF.Statement)}

@@ -181,7 +181,13 @@ def rank(rows: Iterable[dict[str, Any]], measure: str = "betweenness", top: int 
             v = row.get(m)
             return math.inf if v is None else s * v
 
-        return (val(measure, sign), val("betweenness", -1), val("effective_size", -1), val("constraint", 1), row["label"])
+        return (
+            val(measure, sign),
+            val("betweenness", -1),
+            val("effective_size", -1),
+            val("constraint", 1),
+            row["label"],
+        )
 
     ordered = sorted(rows, key=key)
     return ordered[:top] if top else ordered
@@ -196,21 +202,34 @@ def _links(g: nx.Graph, u: str, v: str) -> list[dict[str, Any]]:
         data = g.get_edge_data(u, v) or {}
         if "ties" in data:
             return [
-                {"relation": t["kind"], "forward": True, "via": t.get("via"), "via_label": t.get("via_label"),
-                 "evidence": t.get("evidence", [])}
+                {
+                    "relation": t["kind"],
+                    "forward": True,
+                    "via": t.get("via"),
+                    "via_label": t.get("via_label"),
+                    "evidence": t.get("evidence", []),
+                }
                 for t in data["ties"]
             ]
         return [{"relation": data.get("relation", ""), "forward": True, "evidence": data.get("evidence", [])}]
     links = []
     for a, b, forward in ((u, v, True), (v, u, False)) if g.is_directed() else ((u, v, True),):
         for key, data in sorted((g.get_edge_data(a, b) or {}).items()):
-            links.append({"relation": data.get("relation", key), "forward": forward, "evidence": data.get("evidence", [])})
+            links.append(
+                {"relation": data.get("relation", key), "forward": forward, "evidence": data.get("evidence", [])}
+            )
     return links
 
 
 def _hop(g: nx.Graph, u: str, v: str) -> dict[str, Any]:
-    return {"from": u, "from_label": label(g, u), "to": v, "to_label": label(g, v),
-            "to_type": g.nodes[v].get("type", ""), "links": _links(g, u, v)}
+    return {
+        "from": u,
+        "from_label": label(g, u),
+        "to": v,
+        "to_label": label(g, v),
+        "to_type": g.nodes[v].get("type", ""),
+        "links": _links(g, u, v),
+    }
 
 
 def _check_nodes(g: nx.Graph, nodes: Iterable[str], graph_name: str) -> None:
@@ -258,8 +277,17 @@ def neighbors(g: nx.Graph, node: str, depth: int = 1, *, graph_name: str = "grap
             if dist.get(prev) == d - 1:
                 hop = _hop(g, prev, other)
                 for link in hop["links"]:
-                    rows.append({"depth": d, "from": prev, "from_label": hop["from_label"], "node": other,
-                                 "label": hop["to_label"], "type": hop["to_type"], **link})
+                    rows.append(
+                        {
+                            "depth": d,
+                            "from": prev,
+                            "from_label": hop["from_label"],
+                            "node": other,
+                            "label": hop["to_label"],
+                            "type": hop["to_type"],
+                            **link,
+                        }
+                    )
     return sorted(rows, key=lambda r: (r["depth"], r["relation"], not r["forward"], r["label"], r["from_label"]))
 
 
@@ -309,7 +337,7 @@ def suggest(g: nx.Graph, *, top: int | None = 10, by: str = "adamic_adar", node:
     for middle in simple:
         for a, b in combinations(sorted(simple[middle]), 2):
             if a != b and not simple.has_edge(a, b) and (node is None or node in (a, b)):
-                pairs.add((a, b))
+                pairs.add((a, b) if (label(simple, a), a) <= (label(simple, b), b) else (b, a))
     ebunch = sorted(pairs)
     scores = {
         "adamic_adar": nx.adamic_adar_index(simple, ebunch),
@@ -328,54 +356,3 @@ def suggest(g: nx.Graph, *, top: int | None = 10, by: str = "adamic_adar", node:
     others = [s for s in LINK_SCORES if s != by]
     ordered = sorted(rows.values(), key=lambda r: (-r[by], *(-r[s] for s in others), r["a_label"], r["b_label"]))
     return ordered[:top] if top else ordered
-
-
-# ---------------------------------------------------------------- value chain
-
-
-def value_chain(full: nx.MultiDiGraph) -> dict[str, Any]:
-    """The place × value-chain-stage matrix from ``gba:Strength`` nodes, with gaps and partners.
-
-    Stages are the ``gba:ValueChainStage`` nodes in ``gba:order``. A strength counts for its
-    holder's ``home`` city or region (the holder itself when it has none). For each place, a gap is
-    a stage it has no strength at; its partners for that gap are the places that have one.
-    """
-    stages = [n for n, d in full.nodes(data=True) if d.get("type") == "gba:ValueChainStage"]
-    if not stages:
-        raise AnalysisError("no value-chain stages in the graph: load the ontology's value-chain scheme")
-    stages.sort(key=lambda s: (full.nodes[s].get("gba:order", math.inf), label(full, s)))
-    cells: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
-    for node, attrs in full.nodes(data=True):
-        if attrs.get("type") != "gba:Strength":
-            continue
-        out: dict[str, list[str]] = defaultdict(list)
-        for _, target, key in full.out_edges(node, keys=True):
-            out[key].append(target)
-        holders = out["gba:holder"] or [s for s, _, k in full.in_edges(node, keys=True) if k == "gba:hasStrength"]
-        sector = attrs.get("gba:sector", [])
-        strength = {"iri": node, "label": label(full, node), "sector": sector if isinstance(sector, list) else [sector],
-                    "compared_with": [label(full, c) for c in sorted(out["gba:comparedWith"])],
-                    "evidence": attrs.get("evidence", [])}
-        for holder in sorted(set(holders)):
-            place = full.nodes[holder].get("home", holder)
-            for stage in out["gba:stage"]:
-                cells[place][stage].append({**strength, "holder": holder, "holder_label": label(full, holder)})
-    covered = {stage: sorted((p for p in cells if stage in cells[p]), key=lambda p: label(full, p)) for stage in stages}
-    places = []
-    for place in sorted(cells, key=lambda p: (label(full, p), p)):
-        gaps = [s for s in stages if s not in cells[place]]
-        places.append({
-            "iri": place, "label": label(full, place), "type": full.nodes[place].get("type", ""),
-            "cells": {s: sorted(cells[place][s], key=lambda x: x["label"]) for s in stages if s in cells[place]},
-            "gaps": gaps,
-            "partners": {s: covered[s] for s in gaps},
-        })
-    stage_rows = [{"iri": s, "label": label(full, s), "short": _short(full, s),
-                   "order": full.nodes[s].get("gba:order")} for s in stages]
-    return {"stages": stage_rows, "places": places}
-
-
-def _short(g: nx.Graph, node: str) -> str:
-    """The shortest of a node's label and aliases: column headings for the matrix."""
-    names = [label(g, node), *g.nodes[node].get("aliases", [])]
-    return min(names, key=len)

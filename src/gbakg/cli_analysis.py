@@ -56,13 +56,10 @@ def _entity(graph: Any, g: Any, name: str, projection: str) -> str:
 
 
 def _write_rdf(rdf: Any, target: str) -> None:
-    from gbakg.export import format_for, rdf_text, write
+    from gbakg.export import rdf_text, write
 
-    try:
-        fmt = format_for(target)
-    except Exception:
-        fmt = "turtle"
-    write(rdf_text(rdf, fmt if fmt in ("turtle", "nt", "jsonld") else "turtle"), target)
+    fmt = {".nt": "nt", ".jsonld": "jsonld"}.get(target[target.rfind(".") :].lower(), "turtle")
+    write(rdf_text(rdf, fmt), target)
     click.echo(f"wrote {target}", err=True)
 
 
@@ -71,39 +68,39 @@ def _note(text: str, fmt: str) -> None:
     click.echo(f"# {text}", err=fmt != "table")
 
 
-def _evidence_lines(evidence: list[dict[str, str]], indent: str) -> list[str]:
-    if not evidence:
-        return [f"{indent}(no evidence recorded)"]
-    return [f"{indent}“{ev['quote']}” — {ev.get('title') or ev['source']} ({ev['source']})" for ev in evidence]
-
-
-def _arrow(link: dict[str, Any], directed: bool) -> str:
-    rel = link["relation"] + (f": {link['via_label']}" if link.get("via_label") else "")
-    if not directed:
-        return f"—[{rel}]—"
-    return f"—[{rel}]→" if link["forward"] else f"←[{rel}]—"
-
-
 @click.command()
 @_ON
 @click.option(
     "--measure",
-    type=click.Choice(["degree", "betweenness", "closeness", "eigenvector", "pagerank", "effective_size", "constraint"]),
+    type=click.Choice(
+        ["degree", "betweenness", "closeness", "eigenvector", "pagerank", "effective_size", "constraint"]
+    ),
     default="betweenness",
     show_default=True,
     help="Rank by this measure (constraint: lowest first). Ties go to the better broker.",
 )
 @click.option("--top", type=click.IntRange(min=1), default=None, help="Show only the first N.")
 @click.option("--exact", is_flag=True, help="Exact betweenness and closeness even above the size threshold.")
-@click.option("--threshold", type=click.IntRange(min=1), default=5000, show_default=True, help="Sample above this many nodes.")
+@click.option(
+    "--threshold", type=click.IntRange(min=1), default=5000, show_default=True, help="Sample above this many nodes."
+)
 @click.option("--k", "pivots", type=click.IntRange(min=1), default=256, show_default=True, help="Pivots when sampling.")
 @click.option("--seed", type=int, default=42, show_default=True, help="Seed for sampling.")
 @_RDF_OUT
 @format_option("table", "csv", "json")
 @graph_options
 def centrality(
-    projection: str, measure: str, top: int | None, exact: bool, threshold: int, pivots: int, seed: int,
-    rdf_out: str | None, fmt: str, graphs: tuple[str, ...], with_curated: bool,
+    projection: str,
+    measure: str,
+    top: int | None,
+    exact: bool,
+    threshold: int,
+    pivots: int,
+    seed: int,
+    rdf_out: str | None,
+    fmt: str,
+    graphs: tuple[str, ...],
+    with_curated: bool,
 ) -> None:
     """Degree, betweenness, closeness, eigenvector, PageRank and brokerage (Burt's effective size and
     constraint) of every actor, best broker first.
@@ -111,17 +108,32 @@ def centrality(
     Betweenness and closeness count hops; the others weigh each link by its number of ties. Exact up
     to --threshold nodes, estimated from --k seeded pivots above it (the method is printed).
     """
-    from gbakg.analysis import centrality as run, rank
+    from gbakg.analysis import centrality as run
+    from gbakg.analysis import rank
     from gbakg.formats import render
     from gbakg.project import analysis_to_rdf
 
     graph = load_graph(graphs, with_curated)
     result = run(_project(graph, projection), exact=exact, threshold=threshold, k=pivots, seed=seed)
     rows = rank(result["rows"], measure, top)
-    _note(f"{_NAMES[projection]}: {result['nodes']} nodes, {result['edges']} links; {result['method']}; "
-          f"ranked by {measure}", fmt)
-    columns = ["rank", "label", "type", "links", "degree", "betweenness", "closeness", "eigenvector", "pagerank",
-               "effective_size", "constraint"]
+    _note(
+        f"{_NAMES[projection]}: {result['nodes']} nodes, {result['edges']} links; {result['method']}; "
+        f"ranked by {measure}",
+        fmt,
+    )
+    columns = [
+        "rank",
+        "label",
+        "type",
+        "links",
+        "degree",
+        "betweenness",
+        "closeness",
+        "eigenvector",
+        "pagerank",
+        "effective_size",
+        "constraint",
+    ]
     if fmt != "table":
         columns.insert(1, "iri")
     click.echo(render([{**row, "rank": i} for i, row in enumerate(rows, 1)], fmt, columns))
@@ -145,6 +157,7 @@ def path(
     such a hop prints ←[relation]—. Exit 1 when no path exists.
     """
     from gbakg.analysis import shortest_paths
+    from gbakg.explain import path_rows, path_text
     from gbakg.formats import render
 
     graph = load_graph(graphs, with_curated)
@@ -153,27 +166,10 @@ def path(
     paths = shortest_paths(g, a, b, all_paths=all_paths, graph_name=_NAMES[via])
     if fmt == "json":
         click.echo(json.dumps(paths, ensure_ascii=False, indent=2))
-        return
-    if fmt == "csv":
-        rows = [
-            {"path": i, "hop": j, "from": hop["from_label"], "relation": link["relation"], "via": link.get("via_label"),
-             "direction": "forward" if link["forward"] else "backward", "to": hop["to_label"],
-             "quote": ev["quote"], "source": ev["source"]}
-            for i, hops in enumerate(paths, 1) for j, hop in enumerate(hops, 1)
-            for link in hop["links"] for ev in (link["evidence"] or [{"quote": "", "source": ""}])
-        ]
-        click.echo(render(rows, "csv"))
-        return
-    walk = "walked as undirected" if via == "full" else "undirected"
-    for i, hops in enumerate(paths, 1):
-        if i > 1:
-            click.echo()
-        which = f"Path {i} of {len(paths)}" if all_paths else "A shortest path"
-        click.echo(f"{which}: {len(hops)} hop(s) in the {_NAMES[via]} ({walk})")
-        for hop in hops:
-            for link in hop["links"]:
-                click.echo(f"{hop['from_label']} {_arrow(link, via == 'full')} {hop['to_label']}")
-                click.echo("\n".join(_evidence_lines(link["evidence"], "    ")))
+    elif fmt == "csv":
+        click.echo(render(path_rows(paths), "csv"))
+    else:
+        click.echo(path_text(paths, _NAMES[via], directed=via == "full", numbered=all_paths))
 
 
 @click.command()
@@ -185,6 +181,7 @@ def path(
 def neighbors(entity: str, depth: int, via: str, fmt: str, graphs: tuple[str, ...], with_curated: bool) -> None:
     """The ego network of ENTITY within --depth hops, grouped by relation, each link with its evidence."""
     from gbakg.analysis import neighbors as run
+    from gbakg.explain import neighbor_rows, neighbors_text
     from gbakg.formats import render
 
     graph = load_graph(graphs, with_curated)
@@ -193,26 +190,10 @@ def neighbors(entity: str, depth: int, via: str, fmt: str, graphs: tuple[str, ..
     rows = run(g, node, depth, graph_name=_NAMES[via])
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-        return
-    if fmt == "csv":
-        flat = [{"depth": r["depth"], "from": r["from_label"], "relation": r["relation"], "via": r.get("via_label"),
-                 "direction": "forward" if r["forward"] else "backward", "neighbour": r["label"], "type": r["type"],
-                 "quotes": [ev["quote"] for ev in r["evidence"]]} for r in rows]
-        click.echo(render(flat, "csv"))
-        return
-    reached = len({r["node"] for r in rows})
-    click.echo(f"{g.nodes[node]['label']} ({g.nodes[node]['type']}): {reached} neighbour(s) within {depth} hop(s) "
-               f"in the {_NAMES[via]}")
-    group = None
-    for r in rows:
-        if (r["depth"], r["relation"], r["forward"]) != group:
-            group = (r["depth"], r["relation"], r["forward"])
-            arrow = _arrow({**r, "via_label": None}, via == "full")
-            click.echo(f"\n[depth {r['depth']}] {arrow}" if depth > 1 else f"\n{arrow}")
-        via_text = f" (via {r['via_label']})" if r.get("via_label") else ""
-        from_text = f" from {r['from_label']}" if r["depth"] > 1 else ""
-        click.echo(f"  {r['label']} ({r['type']}){from_text}{via_text}")
-        click.echo("\n".join(_evidence_lines(r["evidence"], "      ")))
+    elif fmt == "csv":
+        click.echo(render(neighbor_rows(rows), "csv"))
+    else:
+        click.echo(neighbors_text(rows, g.nodes[node], depth, _NAMES[via], directed=via == "full"))
 
 
 @click.command()
@@ -224,8 +205,14 @@ def neighbors(entity: str, depth: int, via: str, fmt: str, graphs: tuple[str, ..
 @format_option("table", "csv", "json")
 @graph_options
 def communities(
-    method: str, seed: int, resolution: float, projection: str, rdf_out: str | None, fmt: str,
-    graphs: tuple[str, ...], with_curated: bool,
+    method: str,
+    seed: int,
+    resolution: float,
+    projection: str,
+    rdf_out: str | None,
+    fmt: str,
+    graphs: tuple[str, ...],
+    with_curated: bool,
 ) -> None:
     """Communities by Louvain (seeded) and greedy modularity, with each partition's modularity.
 
@@ -243,11 +230,22 @@ def communities(
     for name, found in result.items():
         shown = [c for c in found["communities"] if fmt != "table" or len(c) > 1]
         singletons = len(found["communities"]) - len([c for c in found["communities"] if len(c) > 1])
-        _note(f"{name}: modularity {found['modularity']:.4f}, {len(found['communities'])} communities "
-              f"({singletons} singletons) in the {_NAMES[projection]}", fmt)
+        _note(
+            f"{name}: modularity {found['modularity']:.4f}, {len(found['communities'])} communities "
+            f"({singletons} singletons) in the {_NAMES[projection]}",
+            fmt,
+        )
         for i, members in enumerate(shown, 1):
-            rows.append({"method": name, "community": i, "size": len(members), "modularity": found["modularity"],
-                         "members": [g.nodes[m].get("label", m) for m in members], "iris": members})
+            rows.append(
+                {
+                    "method": name,
+                    "community": i,
+                    "size": len(members),
+                    "modularity": found["modularity"],
+                    "members": [g.nodes[m].get("label", m) for m in members],
+                    "iris": members,
+                }
+            )
     columns = ["method", "community", "size", "members"] + ([] if fmt == "table" else ["modularity", "iris"])
     click.echo(render(rows, fmt, columns))
     if rdf_out:
@@ -263,53 +261,30 @@ def value_chain(fmt: str, graphs: tuple[str, ...], with_curated: bool) -> None:
 
     A strength counts for its holder's city or region (gba:locatedIn, then gba:partOf).
     """
-    from gbakg.analysis import value_chain as run
+    from gbakg.explain import value_chain_matrix, value_chain_rows, value_chain_text
     from gbakg.formats import render
     from gbakg.project import full_graph
+    from gbakg.valuechain import value_chain as run
 
     result = run(full_graph(load_graph(graphs, with_curated)))
-    stages, places = result["stages"], result["places"]
-    labels = {p["iri"]: p["label"] for p in places}
     if fmt == "json":
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
-        return
-    if fmt == "csv":
-        rows = []
-        for p in places:
-            for s in stages:
-                cell = p["cells"].get(s["iri"], [])
-                rows.append({"place": p["label"], "stage": s["label"], "order": s["order"], "strengths": len(cell),
-                             "sectors": sorted({x for c in cell for x in c["sector"]}),
-                             "partners": [labels[q] for q in p["partners"].get(s["iri"], [])],
-                             "quotes": [ev["quote"] for c in cell for ev in c["evidence"]]})
-        click.echo(render(rows, "csv"))
-        return
-    matrix = [{"place": p["label"], **{s["short"]: len(p["cells"].get(s["iri"], [])) or "-" for s in stages}}
-              for p in places]
-    click.echo(render(matrix, "table", ["place", *(s["short"] for s in stages)]))
-    click.echo("\nEvidence")
-    for p in places:
-        for s in stages:
-            for c in p["cells"].get(s["iri"], []):
-                sector = f" ({', '.join(c['sector'])})" if c["sector"] else ""
-                held = f", held by {c['holder_label']}" if c["holder"] != p["iri"] else ""
-                held += f", compared with {', '.join(c['compared_with'])}" if c["compared_with"] else ""
-                click.echo(f"  {p['label']} · {s['label']}{sector}{held}")
-                click.echo("\n".join(_evidence_lines(c["evidence"], "      ")))
-    uncovered = [s["label"] for s in stages if not any(s["iri"] in p["cells"] for p in places)]
-    click.echo("\nGaps and complementary partners" + (f" (no place covers {', '.join(uncovered)})" if uncovered else ""))
-    for p in places:
-        covered_gaps = [gap for gap in p["gaps"] if p["partners"][gap]]
-        click.echo(f"  {p['label']}" + ("" if covered_gaps else ": no gap that another place covers"))
-        for gap in covered_gaps:
-            partners = ", ".join(labels[q] for q in p["partners"][gap])
-            click.echo(f"    {next(s['label'] for s in stages if s['iri'] == gap)}: {partners}")
+    elif fmt == "csv":
+        click.echo(render(value_chain_rows(result), "csv"))
+    else:
+        columns = ["place", *(s["short"] for s in result["stages"])]
+        click.echo(value_chain_text(result, render(value_chain_matrix(result), "table", columns)))
 
 
 @click.command()
 @click.option("--for", "entity", metavar="ENTITY", help="Only suggestions that include ENTITY.")
-@click.option("--by", type=click.Choice(["adamic_adar", "jaccard", "resource_allocation"]), default="adamic_adar",
-              show_default=True, help="Rank by this score.")
+@click.option(
+    "--by",
+    type=click.Choice(["adamic_adar", "jaccard", "resource_allocation"]),
+    default="adamic_adar",
+    show_default=True,
+    help="Rank by this score.",
+)
 @click.option("--top", type=click.IntRange(min=1), default=10, show_default=True)
 @format_option("table", "csv", "json")
 @graph_options
@@ -332,12 +307,26 @@ def suggest(entity: str | None, by: str, top: int, fmt: str, graphs: tuple[str, 
 
 
 @click.command()
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, allow_dash=True),
-              help="File to write ('-' for standard output).")
-@click.option("--format", "fmt", type=click.Choice(["turtle", "nt", "jsonld", "graphml", "gexf", "json"]),
-              help="Output format [default: from the file name].")
-@click.option("--projection", type=click.Choice(["full", "collab", "place"]), default="full", show_default=True,
-              help="Which projection graphml, gexf and json export.")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="File to write ('-' for standard output).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["turtle", "nt", "jsonld", "graphml", "gexf", "json"]),
+    help="Output format [default: from the file name].",
+)
+@click.option(
+    "--projection",
+    type=click.Choice(["full", "collab", "place"]),
+    default="full",
+    show_default=True,
+    help="Which projection graphml, gexf and json export.",
+)
 @graph_options
 def export(output: str, fmt: str | None, projection: str, graphs: tuple[str, ...], with_curated: bool) -> None:
     """Write the graph as Turtle, N-Triples or JSON-LD (the RDF, ontology included), or a projection

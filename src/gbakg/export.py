@@ -20,8 +20,13 @@ RDF_FORMATS = {"turtle": "turtle", "nt": "nt", "jsonld": "json-ld"}
 NETWORK_FORMATS = ("graphml", "gexf", "json")
 FORMATS = (*RDF_FORMATS, *NETWORK_FORMATS)
 _SUFFIXES = {
-    ".ttl": "turtle", ".turtle": "turtle", ".nt": "nt", ".jsonld": "jsonld",
-    ".graphml": "graphml", ".gexf": "gexf", ".json": "json",
+    ".ttl": "turtle",
+    ".turtle": "turtle",
+    ".nt": "nt",
+    ".jsonld": "jsonld",
+    ".graphml": "graphml",
+    ".gexf": "gexf",
+    ".json": "json",
 }
 
 
@@ -64,15 +69,22 @@ def scalar_graph(g: nx.Graph) -> nx.Graph:
         as_json = {k for k, types in kinds.items() if len(types) > 1 or not types <= scalar}
         out.graph[f"json_{scope}_attributes"] = " ".join(sorted(as_json))
         return [
-            {k: json.dumps(v, ensure_ascii=False, sort_keys=True, default=str) if k in as_json else v
-             for k, v in attrs.items() if v is not None}
+            {
+                k: json.dumps(v, ensure_ascii=False, sort_keys=True, default=str) if k in as_json else v
+                for k, v in attrs.items()
+                if v is not None
+            }
             for attrs in items
         ]
 
     nodes = list(g.nodes(data=True))
     for (node, _), attrs in zip(nodes, convert([d for _, d in nodes], "node"), strict=True):
         out.add_node(node, **attrs)
-    edges = list(g.edges(keys=True, data=True)) if g.is_multigraph() else [(u, v, None, d) for u, v, d in g.edges(data=True)]
+    edges = (
+        list(g.edges(keys=True, data=True))
+        if g.is_multigraph()
+        else [(u, v, None, d) for u, v, d in g.edges(data=True)]
+    )
     for (u, v, k, _), attrs in zip(edges, convert([e[3] for e in edges], "edge"), strict=True):
         if g.is_multigraph():
             out.add_edge(u, v, key=k, **attrs)
@@ -104,7 +116,10 @@ def read_graphml(path: str | Path) -> nx.Graph:
         g.graph.pop(default, None)
     node_keys = set(str(g.graph.pop("json_node_attributes", "")).split())
     edge_keys = set(str(g.graph.pop("json_edge_attributes", "")).split())
-    for keys, items in ((node_keys, [d for _, d in g.nodes(data=True)]), (edge_keys, [e[-1] for e in g.edges(data=True)])):
+    for keys, items in (
+        (node_keys, [d for _, d in g.nodes(data=True)]),
+        (edge_keys, [e[-1] for e in g.edges(data=True)]),
+    ):
         for attrs in items:
             for key in keys & attrs.keys():
                 attrs[key] = json.loads(attrs[key])

@@ -22,7 +22,7 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SKOS, XSD
 
 from gbakg.analysis import home_places
-from gbakg.namespaces import GBA, GBR, GBS, NAMING_PREDICATES, ORG, QUALIFIED_CLASSES, bind_prefixes, curie
+from gbakg.namespaces import GBA, GBR, GBS, NAMING_PREDICATES, ORG, bind_prefixes, curie
 
 _NOT_NODES = {SKOS.ConceptScheme, RDF.Statement}
 _SKIP_PREDICATES = {RDF.type, PROV.wasDerivedFrom, GBA.quote, SKOS.inScheme, SKOS.topConceptOf}
@@ -79,9 +79,7 @@ def place_classes(graph: Graph) -> tuple[set[str], set[str]]:
     return _class_closure(graph, [GBA.Place], _PLACE_CLASSES), _class_closure(graph, _HOME_CLASSES, _HOME_CLASSES)
 
 
-def full_graph(
-    graph: Graph, *, include_vocabulary: bool = True, include_sources: bool = False
-) -> nx.MultiDiGraph:
+def full_graph(graph: Graph, *, include_vocabulary: bool = True, include_sources: bool = False) -> nx.MultiDiGraph:
     """Every entity as a node, every entity-to-entity triple as an edge keyed by its predicate.
 
     Nodes carry ``iri``, ``label``, ``type`` (CURIE of the most specific asserted class),
@@ -324,4 +322,3 @@ def _slug(iri: URIRef) -> str:
 
 def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
-

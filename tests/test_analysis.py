@@ -1,0 +1,262 @@
+"""Analysis on small graphs whose answers are worked out by hand."""
+
+from __future__ import annotations
+
+import math
+
+import networkx as nx
+import pytest
+
+from gbakg.analysis import centrality, communities, home_places, neighbors, rank, shortest_paths, suggest
+from gbakg.errors import AnalysisError, InputError
+from gbakg.namespaces import GBR
+from gbakg.project import full_graph
+from gbakg.store import load
+from gbakg.valuechain import value_chain
+from netdata import NET
+
+
+def _graph(edges: str, **attrs) -> nx.Graph:
+    """'a-b b-c' -> an undirected graph labelled with upper-case names."""
+    g = nx.Graph()
+    for pair in edges.split():
+        u, v = pair.split("-")
+        g.add_edge(u, v, weight=1, **attrs)
+    for node in g:
+        g.nodes[node].update(label=node.upper(), type="gba:Thing")
+    return g
+
+
+def _by_node(result: dict) -> dict[str, dict]:
+    return {row["iri"]: row for row in result["rows"]}
+
+
+# ---------------------------------------------------------------- centrality
+
+
+def test_centrality_of_a_path_by_hand():
+    """a-b-c: b is on the only path between a and c."""
+    rows = _by_node(centrality(_graph("a-b b-c")))
+    b, a = rows["b"], rows["a"]
+    assert (b["degree"], b["betweenness"], b["closeness"]) == (1.0, 1.0, 1.0)
+    assert (a["degree"], a["betweenness"]) == (0.5, 0.0)
+    assert a["closeness"] == pytest.approx(2 / 3)
+    assert b["constraint"] == pytest.approx(0.5)  # two independent contacts, each 1/2, squared
+    assert a["constraint"] == pytest.approx(1.0)
+    assert (b["effective_size"], a["effective_size"]) == (2.0, 1.0)
+    assert b["links"] == 2
+    assert b["pagerank"] > a["pagerank"] == pytest.approx(rows["c"]["pagerank"])
+
+
+def test_star_centre_is_the_top_broker():
+    g = _graph("h-a h-b h-c h-d a-b")
+    ranked = rank(centrality(g)["rows"])
+    assert ranked[0]["iri"] == "h"
+    assert ranked[0]["betweenness"] == pytest.approx(5 / 6)  # 5 of the 6 leaf pairs pass through h only
+    assert rank(centrality(g)["rows"], "constraint")[0]["iri"] == "h"
+
+
+def test_isolated_node_has_no_constraint():
+    g = _graph("a-b")
+    g.add_node("z", label="Z", type="gba:Thing")
+    z = _by_node(centrality(g))["z"]
+    assert z["constraint"] is None and z["effective_size"] is None and z["closeness"] == 0.0
+
+
+def test_rank_breaks_ties_by_brokerage_then_label():
+    rows = [
+        {"iri": "x", "label": "X", "betweenness": 0.5, "effective_size": 1.0, "constraint": 0.9},
+        {"iri": "y", "label": "Y", "betweenness": 0.5, "effective_size": 3.0, "constraint": 0.4},
+        {"iri": "w", "label": "W", "betweenness": 0.5, "effective_size": 3.0, "constraint": 0.4},
+        {"iri": "v", "label": "V", "betweenness": 0.9, "effective_size": None, "constraint": None},
+    ]
+    assert [r["iri"] for r in rank(rows)] == ["v", "w", "y", "x"]
+    assert [r["iri"] for r in rank(rows, "constraint", top=2)] == ["w", "y"]
+
+
+@pytest.mark.parametrize("exact", [False, True])
+def test_sampling_above_the_threshold(exact):
+    """With every node as a pivot, the sampled estimates equal the exact values."""
+    g = nx.relabel_nodes(nx.les_miserables_graph(), str)
+    for node in g:
+        g.nodes[node].update(label=node, type="gba:Person")
+    n = g.number_of_nodes()
+    result = centrality(g, threshold=10, k=n, exact=exact)
+    assert result["method"].startswith("exact" if exact else f"betweenness and closeness sampled from {n} pivots")
+    truth = _by_node(centrality(g))
+    for node, row in _by_node(result).items():
+        assert row["betweenness"] == pytest.approx(truth[node]["betweenness"])
+        assert row["closeness"] == pytest.approx(truth[node]["closeness"])
+
+
+def test_sampled_closeness_handles_components():
+    g = _graph("a-b b-c d-e")
+    result = _by_node(centrality(g, threshold=1, k=5, seed=1))
+    truth = _by_node(centrality(g))
+    for node in "abcde":
+        assert result[node]["closeness"] == pytest.approx(truth[node]["closeness"])
+
+
+def test_empty_graph_is_an_analysis_finding():
+    with pytest.raises(AnalysisError, match="the graph has no nodes"):
+        centrality(nx.Graph())
+
+
+# ---------------------------------------------------------------- paths and neighbours
+
+
+def _multi() -> nx.MultiDiGraph:
+    """a -p-> b <-q- c ; b -r-> d -s-> c ; z alone."""
+    g = nx.MultiDiGraph()
+    for node in "abcdz":
+        g.add_node(node, label=node.upper(), type="gba:Thing")
+    for u, v, key in [("a", "b", "p"), ("c", "b", "q"), ("b", "d", "r"), ("d", "c", "s")]:
+        g.add_edge(u, v, key=key, relation=key, evidence=[{"source": "gbs:x", "title": "X", "quote": f"{u} {key} {v}"}])
+    return g
+
+
+def test_path_walks_edges_against_their_direction():
+    (hops,) = shortest_paths(_multi(), "a", "c")
+    assert [(h["from"], h["to"]) for h in hops] == [("a", "b"), ("b", "c")]
+    assert hops[0]["links"] == [
+        {"relation": "p", "forward": True, "evidence": [{"source": "gbs:x", "title": "X", "quote": "a p b"}]}
+    ]
+    assert hops[1]["links"][0]["relation"] == "q" and hops[1]["links"][0]["forward"] is False
+    assert hops[1]["to_label"] == "C"
+
+
+def test_all_shortest_paths():
+    g = _multi()
+    g.add_edge("a", "e", key="t", relation="t", evidence=[])
+    g.add_edge("e", "d", key="t", relation="t", evidence=[])
+    nx.set_node_attributes(g, {"e": "E"}, "label")
+    paths = shortest_paths(g, "a", "d", all_paths=True)
+    assert sorted([h["to"] for h in p] for p in paths) == [["b", "d"], ["e", "d"]]
+
+
+def test_no_path_and_missing_node():
+    with pytest.raises(AnalysisError, match=r"^no path between A and Z in the graph$"):
+        shortest_paths(_multi(), "a", "z")
+    with pytest.raises(InputError, match="nope is not in the graph"):
+        shortest_paths(_multi(), "a", "nope")
+
+
+def test_neighbors_by_depth_and_relation():
+    rows = neighbors(_multi(), "a", depth=2)
+    summary = [(r["depth"], r["relation"], r["forward"], r["from"], r["node"]) for r in rows]
+    assert summary == [(1, "p", True, "a", "b"), (2, "q", False, "b", "c"), (2, "r", True, "b", "d")]
+    assert rows[0]["evidence"][0]["quote"] == "a p b"
+    with pytest.raises(InputError, match="--depth must be at least 1"):
+        neighbors(_multi(), "a", depth=0)
+
+
+def test_neighbors_on_the_collaboration_graph_show_ties():
+    g = _graph("a-b")
+    g.edges["a", "b"]["ties"] = [{"kind": "agreement", "via": "ag", "via_label": "AG", "evidence": []}]
+    (row,) = neighbors(g, "a")
+    assert (row["relation"], row["via_label"], row["label"]) == ("agreement", "AG", "B")
+
+
+# ---------------------------------------------------------------- communities
+
+
+@pytest.mark.parametrize("method", ["louvain", "greedy"])
+def test_two_triangles_joined_by_a_bridge(method):
+    g = _graph("a-b b-c a-c c-d d-e e-f d-f")
+    result = communities(g, methods=[method])[method]
+    assert sorted(map(sorted, result["communities"])) == [["a", "b", "c"], ["d", "e", "f"]]
+    # Q = sum over communities of L_c/m - (d_c/2m)^2 = 2 * (3/7 - (7/14)^2)
+    assert result["modularity"] == pytest.approx(5 / 14)
+
+
+def test_louvain_is_deterministic_for_a_seed():
+    g = nx.relabel_nodes(nx.les_miserables_graph(), str)
+    first = communities(g, methods=["louvain"], seed=7)
+    assert communities(g, methods=["louvain"], seed=7) == first
+
+
+def test_communities_need_links():
+    g = nx.Graph()
+    g.add_nodes_from("ab")
+    with pytest.raises(AnalysisError, match="the graph has no links, so it has no communities"):
+        communities(g)
+
+
+# ---------------------------------------------------------------- suggestions
+
+
+def test_link_prediction_by_hand():
+    """A square a-b-c-d-a with e hanging off a."""
+    rows = suggest(_graph("a-b b-c c-d d-a a-e"), top=None)
+    pairs = [(r["a"], r["b"]) for r in rows]
+    assert pairs == [("a", "c"), ("b", "d"), ("b", "e"), ("d", "e")]
+    ac, bd, be = rows[0], rows[1], rows[2]
+    assert ac["adamic_adar"] == pytest.approx(2 / math.log(2))
+    assert ac["jaccard"] == pytest.approx(2 / 3) and ac["resource_allocation"] == pytest.approx(1.0)
+    assert bd["adamic_adar"] == pytest.approx(1 / math.log(3) + 1 / math.log(2))
+    assert bd["jaccard"] == 1.0 and bd["resource_allocation"] == pytest.approx(5 / 6)
+    assert be["shared"] == ["A"] and be["jaccard"] == 0.5
+    assert ac["shared"] == ["B", "D"] and ac["shared_iris"] == ["b", "d"]
+
+
+def test_suggestions_for_one_node_and_by_another_score():
+    g = _graph("a-b b-c c-d d-a a-e")
+    assert [(r["a"], r["b"]) for r in suggest(g, node="e")] == [("b", "e"), ("d", "e")]
+    assert [(r["a"], r["b"]) for r in suggest(g, by="jaccard", top=2)] == [("b", "d"), ("a", "c")]
+    with pytest.raises(InputError, match="unknown score 'x'"):
+        suggest(g, by="x")
+
+
+# ---------------------------------------------------------------- places and the value chain
+
+
+@pytest.fixture
+def net_full(write_ttl):
+    return full_graph(load([write_ttl(NET, "net.ttl")]))
+
+
+def test_home_places_climb_located_in_and_part_of():
+    g = nx.MultiDiGraph()
+    types = {
+        "org": "gba:Company",
+        "zone": "gba:InnovationZone",
+        "dist": "gba:District",
+        "city": "gba:City",
+        "lost": "gba:District",
+        "top": "gba:InnovationZone",
+        "fac": "gba:Facility",
+    }
+    for node, kind in types.items():
+        g.add_node(node, type=kind)
+    g.add_edge("org", "zone", key="gba:locatedIn")
+    g.add_edge("zone", "dist", key="gba:partOf")
+    g.add_edge("dist", "city", key="gba:partOf")
+    g.add_edge("lost", "top", key="gba:partOf")
+    places = {"gba:InnovationZone", "gba:District", "gba:City"}
+    homes = home_places(g, places, {"gba:City"})
+    assert homes == {"org": "city", "zone": "city", "dist": "city", "city": "city", "lost": "top", "top": "top"}
+
+
+def test_value_chain_matrix_gaps_and_partners(net_full):
+    result = value_chain(net_full)
+    orders = [s["order"] for s in result["stages"]]
+    assert orders == sorted(orders) and result["stages"][0]["label"] == "Research"
+    stage = {s["label"]: s["iri"] for s in result["stages"]}
+    alpha, beta = result["places"]
+    assert (alpha["label"], beta["label"]) == ("Alpha City", "Beta City")
+    assert list(alpha["cells"]) == [stage["Research"]]
+    (held,) = alpha["cells"][stage["Research"]]
+    assert (held["holder"], held["evidence"][0]["quote"]) == (str(GBR["uni-a"]), "Alpha University excels at research.")
+    assert list(beta["cells"]) == [stage["Research"], stage["Manufacturing and mass production"]]
+    (lab,) = beta["cells"][stage["Research"]]
+    assert lab["sector"] == ["biotech"] and lab["compared_with"] == ["Alpha University"]
+    assert stage["Research"] not in alpha["gaps"] and len(alpha["gaps"]) == len(result["stages"]) - 1
+    assert alpha["partners"][stage["Manufacturing and mass production"]] == [str(GBR["beta-city"])]
+    assert alpha["partners"][stage["Application"]] == []
+    assert beta["partners"][stage["Application"]] == []
+
+
+def test_value_chain_needs_stages(write_ttl):
+    g = full_graph(load([write_ttl(NET, "net.ttl")]), include_vocabulary=False)
+    with pytest.raises(AnalysisError, match="no value-chain stages"):
+        value_chain(g)

@@ -1,0 +1,309 @@
+"""The analysis commands end to end, on the small network of netdata.py and on the curated graph."""
+
+from __future__ import annotations
+
+import json
+
+import networkx as nx
+import pytest
+from click.testing import CliRunner
+from rdflib import Graph
+
+from conftest import ROOT
+from gbakg.cli import cli
+from gbakg.cli_analysis import COMMANDS
+from gbakg.export import read_graphml
+from gbakg.namespaces import GBR
+from gbakg.project import GBX, full_graph
+from gbakg.store import load
+from netdata import NET
+
+
+@pytest.fixture
+def net_file(write_ttl):
+    return str(write_ttl(NET, "net.ttl"))
+
+
+@pytest.fixture
+def run():
+    runner = CliRunner()
+
+    def invoke(*args: str):
+        return runner.invoke(cli, list(args), catch_exceptions=False)
+
+    return invoke
+
+
+NAMES = sorted(c.name for c in COMMANDS)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_command_has_help_and_a_readme_row(run, name):
+    result = run(name, "--help")
+    assert result.exit_code == 0 and "--graph PATH" in result.output
+    readme = (ROOT / "README.md").read_text()
+    assert f"| `gbakg {name}" in readme
+
+
+def test_path_help_says_the_graph_is_walked_as_undirected(run):
+    assert "walked as undirected" in " ".join(run("path", "--help").output.split())
+
+
+# ---------------------------------------------------------------- path
+
+
+def test_path_prints_each_hop_with_its_evidence(run, net_file):
+    result = run("path", "Pat One", "gamma firm", "--graph", net_file)
+    assert result.exit_code == 0
+    assert result.output == (
+        "A shortest path: 3 hop(s) in the full graph (walked as undirected)\n"
+        "Pat One ←[org:member]— Pat One at Beta Lab\n"
+        "    “Pat One works at Beta Lab.” — Tiny source (gbs:tiny)\n"
+        "Pat One at Beta Lab —[org:organization]→ Beta Lab\n"
+        "    “Pat One works at Beta Lab.” — Tiny source (gbs:tiny)\n"
+        "Beta Lab —[gba:collaboratesWith]→ Gamma Firm\n"
+        "    “Beta Lab works with Gamma Firm.” — Tiny source (gbs:tiny)\n"
+    )
+
+
+def test_path_on_the_collaboration_graph(run, net_file):
+    result = run("path", "gbr:p1", "Gamma Firm", "--via", "collab", "--graph", net_file)
+    assert result.exit_code == 0
+    assert result.output.splitlines()[1] == "Pat One —[membership: Pat One at Beta Lab]— Beta Lab"
+
+
+def test_all_paths(run, net_file):
+    result = run("path", "AU", "Gamma Firm", "--all", "--graph", net_file, "--format", "json")
+    paths = json.loads(result.stdout)
+    assert result.exit_code == 0
+    assert sorted([h["links"][0]["relation"] for h in p] for p in paths) == [
+        ["gba:collaboratesWith", "gba:collaboratesWith"],  # through Beta Lab
+        ["gba:participant", "gba:runBy"],  # through the Gamma Scheme
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (("path", "AU", "Lonely Firm"), 1, "Error: no path between Alpha University and Lonely Firm in the full graph"),
+        (
+            ("path", "AU", "Lonely Firm", "--via", "collab"),
+            1,
+            "Error: no path between Alpha University and Lonely Firm in the collaboration graph",
+        ),
+        (("path", "Gamma", "Beta Lab"), 2, "Error: unknown entity 'Gamma'; did you mean 'Gamma Firm'?"),
+        (("neighbors", "Bta Lab"), 2, "Error: unknown entity 'Bta Lab'; did you mean 'Beta Lab'?"),
+        (("suggest", "--for", "Gama Firm"), 2, "Error: unknown entity 'Gama Firm'; did you mean 'Gamma Firm'?"),
+        (
+            ("path", "gbr:s1", "AU", "--via", "collab"),
+            2,
+            "Error: 'gbr:s1' (gbr:s1) is not in the collaboration graph; try --via full",
+        ),
+    ],
+)
+def test_errors(run, net_file, args, code, message):
+    result = run(*args, "--graph", net_file)
+    assert result.exit_code == code
+    assert result.output.strip() == message
+
+
+# ---------------------------------------------------------------- neighbours, centrality, communities, suggest
+
+
+def test_neighbors_grouped_by_relation(run, net_file):
+    result = run("neighbors", "Beta Lab", "--via", "collab", "--graph", net_file)
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert lines[0] == "Beta Lab (gba:ResearchInstitute): 4 neighbour(s) within 1 hop(s) in the collaboration graph"
+    assert [line for line in lines if line.startswith("—")] == [
+        "—[agreement]—",
+        "—[collaboratesWith]—",
+        "—[membership]—",
+    ]
+    assert "  Pat One (gba:Person) (via Pat One at Beta Lab)" in lines
+
+
+def test_neighbors_at_depth_two(run, net_file):
+    result = run("neighbors", "Pat One", "--depth", "2", "--graph", net_file, "--format", "json")
+    rows = json.loads(result.stdout)
+    assert {r["depth"] for r in rows} == {1, 2}
+    assert {(r["label"], r["from_label"]) for r in rows if r["depth"] == 2} == {("Beta Lab", "Pat One at Beta Lab")}
+
+
+def test_centrality_ranks_the_broker_first(run, net_file):
+    result = run("centrality", "--graph", net_file, "--top", "1", "--format", "csv")
+    assert result.exit_code == 0
+    header, row = result.stdout.splitlines()
+    assert header.startswith("rank,iri,label,type,links,degree,betweenness")
+    # Beta Lab alone joins its two people to the rest: 4 pairs of 28 (9 nodes), 1/7.
+    assert row.startswith(f"1,{GBR['lab-b']},Beta Lab,gba:ResearchInstitute,4,0.5000,0.1429,")
+    assert "# collaboration graph: 9 nodes, 6 links; exact (9 nodes); ranked by betweenness" in result.stderr
+
+
+def test_centrality_prints_the_sampling_method(run, net_file):
+    result = run("centrality", "--graph", net_file, "--threshold", "3", "--k", "5")
+    assert result.output.startswith(
+        "# collaboration graph: 9 nodes, 6 links; betweenness and closeness sampled from 5 pivots (seed 42): "
+        "9 nodes > 3; --exact computes them exactly; ranked by betweenness\n"
+    )
+
+
+def test_centrality_rdf_out(run, net_file, tmp_path):
+    out = tmp_path / "scores.ttl"
+    result = run("centrality", "--graph", net_file, "--on", "place", "--rdf-out", str(out), "--format", "json")
+    assert result.exit_code == 0
+    rows = json.loads(result.stdout)
+    assert {r["label"] for r in rows} == {"Alpha City", "Beta City"}
+    scores = Graph().parse(out)
+    assert (GBR["alpha-city"], GBX.degree, None) in scores
+
+
+def test_communities_table_and_rdf(run, net_file, tmp_path):
+    out = tmp_path / "communities.ttl"
+    result = run("communities", "--graph", net_file, "--method", "louvain", "--rdf-out", str(out))
+    assert result.exit_code == 0
+    assert result.output.splitlines()[0] == (
+        "# louvain: modularity 0.1224, 6 communities (4 singletons) in the collaboration graph"
+    )
+    assert "louvain  1          3     Alpha University; Beta Lab; Gamma Firm" in result.output
+    found = (
+        Graph()
+        .parse(out)
+        .query("SELECT (COUNT(?m) AS ?n) WHERE { ?c gbx:member ?m ; gbx:method 'louvain' }", initNs={"gbx": GBX})
+    )
+    assert next(iter(found)).n.toPython() == 9
+
+
+def test_suggest_justifies_each_pair(run, net_file):
+    result = run("suggest", "--graph", net_file, "--for", "Pat One", "--format", "json")
+    rows = json.loads(result.stdout)
+    assert [(r["a_label"], r["b_label"], r["shared"]) for r in rows] == [
+        ("Alpha University", "Pat One", ["Beta Lab"]),
+        ("Gamma Firm", "Pat One", ["Beta Lab"]),
+    ]
+    assert rows[0]["resource_allocation"] == 0.25  # Beta Lab has four partners
+
+
+def test_value_chain_matrix(run, net_file):
+    result = run("value-chain", "--graph", net_file)
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert lines[0].split() == [
+        "place",
+        "Research",
+        "Application",
+        "Commercialisation",
+        "Marketing",
+        "IP",
+        "protection",
+        "Manufacturing",
+        "Financing",
+        "Legal",
+        "services",
+    ]
+    assert lines[2].split() == ["Alpha", "City", "1", "-", "-", "-", "-", "-", "-", "-"]
+    assert lines[3].split() == ["Beta", "City", "1", "-", "-", "-", "-", "1", "-", "-"]
+    assert "  Beta City · Research (biotech), held by Beta Lab, compared with Alpha University" in lines
+    assert lines[-3:] == [
+        "  Alpha City",
+        "    Manufacturing and mass production: Beta City",
+        "  Beta City: no gap that another place covers",
+    ]
+
+
+# ---------------------------------------------------------------- export
+
+
+def test_export_graphml_round_trip(run, net_file, tmp_path):
+    out = tmp_path / "net.graphml"
+    result = run("export", "--graph", net_file, "-o", str(out))
+    assert result.exit_code == 0 and result.stderr == f"wrote {out} (graphml)\n"
+    original = full_graph(load([net_file]))
+    raw = nx.read_graphml(out, force_multigraph=True)
+    assert set(raw.nodes) == set(original.nodes)
+    assert set(raw.edges(keys=True)) == set(original.edges(keys=True))
+    assert json.loads(raw.nodes[str(GBR["agr"])]["evidence"]) == original.nodes[str(GBR["agr"])]["evidence"]
+    back = read_graphml(out)
+    assert dict(back.nodes(data=True)) == dict(original.nodes(data=True))
+    assert {e[:3]: e[3] for e in back.edges(keys=True, data=True)} == {
+        e[:3]: e[3] for e in original.edges(keys=True, data=True)
+    }
+
+
+@pytest.mark.parametrize("projection", ["collab", "place"])
+def test_export_projection_round_trip(run, net_file, tmp_path, projection):
+    from gbakg.project import collaboration_graph, place_graph
+
+    out = tmp_path / "p.graphml"
+    assert run("export", "--graph", net_file, "-o", str(out), "--projection", projection).exit_code == 0
+    collab = collaboration_graph(load([net_file]))
+    original = collab if projection == "collab" else place_graph(collab)
+    back = read_graphml(out)
+    assert dict(back.nodes(data=True)) == dict(original.nodes(data=True))
+    assert {frozenset(e[:2]): e[2] for e in back.edges(data=True)} == {
+        frozenset(e[:2]): e[2] for e in original.edges(data=True)
+    }
+
+
+def test_export_gexf_and_json(run, net_file, tmp_path):
+    gexf, data = tmp_path / "net.gexf", tmp_path / "net.json"
+    assert run("export", "--graph", net_file, "-o", str(gexf)).exit_code == 0
+    assert run("export", "--graph", net_file, "-o", str(data)).exit_code == 0
+    original = full_graph(load([net_file]))
+    assert set(nx.read_gexf(gexf).nodes) == set(original.nodes)
+    node_link = json.loads(data.read_text())
+    assert all({"label", "type"} <= node.keys() for node in node_link["nodes"])
+    back = nx.node_link_graph(node_link, edges="edges")
+    assert set(back.edges(keys=True)) == set(original.edges(keys=True))
+
+
+@pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")  # rdflib's own JSON-LD parser
+@pytest.mark.parametrize(("fmt", "rdflib_format"), [("turtle", "turtle"), ("nt", "nt"), ("jsonld", "json-ld")])
+def test_export_rdf(run, net_file, tmp_path, fmt, rdflib_format):
+    out = tmp_path / "net.out"
+    assert run("export", "--graph", net_file, "-o", str(out), "--format", fmt).exit_code == 0
+    text = out.read_text()
+    if fmt == "jsonld":
+        assert isinstance(json.loads(text)["@context"], dict)  # inline, nothing fetched
+    assert len(Graph().parse(data=text, format=rdflib_format)) == len(load([net_file]))
+
+
+def test_export_needs_a_known_format(run, net_file, tmp_path):
+    result = run("export", "--graph", net_file, "-o", str(tmp_path / "net.xyz"))
+    assert result.exit_code == 2
+    assert "cannot tell the format from the file name" in result.output
+
+
+def test_export_to_a_missing_folder(run, net_file, tmp_path):
+    out = tmp_path / "nope" / "x.graphml"
+    result = run("export", "--graph", net_file, "-o", str(out))
+    assert result.exit_code == 2
+    assert result.output.strip() == f"Error: {out}: folder {out.parent} does not exist"
+
+
+# ---------------------------------------------------------------- the curated graph
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("centrality", "--top", "5"),
+        ("centrality", "--on", "full", "--measure", "pagerank"),
+        ("path", "IDEA", "Hong Kong"),
+        ("neighbors", "Hong Kong", "--depth", "2"),
+        ("communities",),
+        ("value-chain",),
+        ("suggest",),
+    ],
+)
+def test_commands_work_on_the_curated_graph(run, args):
+    result = run(*args)
+    assert result.exit_code == 0, result.output
+    assert result.output.strip()
+
+
+def test_curated_path_shows_evidence(run, curated):
+    """Every hop of a path on the curated graph is followed by a quote."""
+    lines = run("path", "HKUST (GZ)", "Hong Kong").output.splitlines()
+    hops = [i for i, line in enumerate(lines) if "]→" in line or "]—" in line]
+    assert hops and all(lines[i + 1].startswith("    “") for i in hops)

@@ -193,15 +193,22 @@ def to_rdflib_graph(triples: Iterable[ox.Triple]) -> Any:
     return graph
 
 
+_GBR = "https://w3id.org/gbakg/id/"
 _PREFIXES = {
-    "gbr": "https://w3id.org/gbakg/id/",
+    "gbr": _GBR,
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
     "skos": "http://www.w3.org/2004/02/skos/core#",
 }
-_NAMED = """SELECT DISTINCT ?s WHERE {
-  { ?s rdfs:label|skos:prefLabel|skos:altLabel ?name . FILTER(LCASE(STR(?name)) = ?key) }
-  UNION { BIND(IRI(CONCAT(STR(gbr:), ?key)) AS ?s) FILTER EXISTS { ?s a ?type } }
+_NAME_PREDICATES = [
+    ox.NamedNode(_PREFIXES["rdfs"] + "label"),
+    ox.NamedNode(_PREFIXES["skos"] + "prefLabel"),
+    ox.NamedNode(_PREFIXES["skos"] + "altLabel"),
+]
+# Bound with VALUES ?key (a lower-cased name): ?key is computed inside each branch, so the join does the match.
+NAME_QUERY = """SELECT DISTINCT ?s WHERE {
+  { ?s rdfs:label|skos:prefLabel|skos:altLabel ?name . BIND(LCASE(STR(?name)) AS ?key) }
+  UNION { ?s a ?type . BIND(LCASE(STRAFTER(STR(?s), STR(gbr:))) AS ?key) }
   FILTER(ISIRI(?s) && STRSTARTS(STR(?s), STR(gbr:)))
 }"""
 _NAMES = """CONSTRUCT { ?s ?p ?o } WHERE {
@@ -212,27 +219,39 @@ _NAMES = """CONSTRUCT { ?s ?p ?o } WHERE {
 def resolve(store: ox.Store, name: str) -> ox.NamedNode:
     """The entity ``name`` means (IRI, CURIE, label, alias or slug, any case), as :func:`gbakg.resolve.resolve`.
 
-    An exact match is found with one query; otherwise the names are handed to ``gbakg.resolve``
-    for its "ambiguous" and "did you mean" messages.
+    Index lookups settle the usual cases (an IRI, a slug, a label typed exactly); then one query
+    compares names case-insensitively; anything else goes to ``gbakg.resolve`` for its
+    "ambiguous" and "did you mean" messages.
     """
     from gbakg.namespaces import expand
 
     text = name.strip()
     iri = expand(text) or (text[1:-1] if text.startswith("<") and text.endswith(">") else text)
-    if "://" in iri:
-        try:
-            node = ox.NamedNode(iri)
-        except ValueError:
-            node = None
-        if node is not None and next(store.quads_for_pattern(node, None, None), None) is not None:
-            return node
-    found = {row["s"].value for row in select(store, _NAMED, {"key": ox.Literal(text.lower())}, prefixes=_PREFIXES)}
+    if "://" in iri and _has_subject(store, iri):
+        return ox.NamedNode(iri)
+    found = {_GBR + text.lower()} if _has_subject(store, _GBR + text.lower(), typed=True) else set()
+    for predicate in _NAME_PREDICATES:
+        for literal in (ox.Literal(text), ox.Literal(text, language="en")):
+            found.update(q.subject.value for q in store.quads_for_pattern(None, predicate, literal))
+    found = {iri for iri in found if iri.startswith(_GBR)}
+    if not found:
+        rows = select(store, NAME_QUERY, {"key": ox.Literal(text.lower())}, prefixes=_PREFIXES)
+        found = {row["s"].value for row in rows}
     if len(found) == 1:
         return ox.NamedNode(found.pop())
     from gbakg.resolve import resolve as resolve_in_graph
 
     names = to_rdflib_graph(query(store, _NAMES, prefixes=_PREFIXES))  # type: ignore[arg-type]
     return ox.NamedNode(str(resolve_in_graph(names, name)))
+
+
+def _has_subject(store: ox.Store, iri: str, *, typed: bool = False) -> bool:
+    try:
+        node = ox.NamedNode(iri)
+    except ValueError:
+        return False
+    predicate = ox.NamedNode(_PREFIXES["rdf"] + "type") if typed else None
+    return next(store.quads_for_pattern(node, predicate, None), None) is not None
 
 
 def labels(store: ox.Store, iris: Iterable[str]) -> dict[str, str]:

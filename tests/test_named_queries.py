@@ -1,0 +1,349 @@
+"""The named queries: exact answers on the curated graph and on small graphs, and engines that agree.
+
+Expected answers were written by reading ``graph/*.ttl``; IRIs are shown as CURIEs, literals as
+their lexical form, unbound cells as None. Row order is part of the answer (every query orders).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from rdflib import Literal
+from rdflib.namespace import XSD
+
+from conftest import statement
+from gbakg import engine, sparql
+from gbakg.namespaces import curie
+
+BLUEPRINT = "gbs:hk-digital-economy-blueprint-2022-01"
+Q_HK_RESEARCH = (
+    "Hong Kong has five universities ranked among the world’s top 100, bearing witness to their strong scientific "
+    "research capabilities"
+)
+Q_HK_IPO = (
+    "to get IPO listed in Hong Kong, helping it become a go-to place to seek funding for advanced cutting-edge technologies"
+)
+Q_HK_BIOTECH = "Hong Kong’s status as Asia’s largest and the world’s second largest biotech fundraising hub"
+Q_HK_LEGAL = "Hong Kong also has competitive strengths in professional services such as legal services"
+Q_CHINA = (
+    "AI in China has advanced by leaps and bounds during the last decade, and is now at the forefront in the "
+    "disciplines of computer vision algorithms and systems, smart interactive conversations, etc."
+)
+Q_MANUFACTURING = "Dongguan and Guangzhou have an edge in advanced manufacturing and mass production capabilities"
+Q_SCIENTIFIC = "other Greater Bay Area cities such as Shenzhen and Guangzhou that excel in the field of scientific research"
+Q_SHENZHEN = "Shenzhen is stronger than Hong Kong in commercialization of applied scientific research results"
+Q_COOPERATION = (
+    "the signing of this cooperation agreement is a fine example of collaboration amongst Guangzhou, Shenzhen and Hong Kong"
+)
+
+# (query name, bindings as typed on the command line, expected rows)
+CASES = [
+    pytest.param(
+        "partners-of",
+        {"org": "IDEA"},
+        [("gbr:hkust-guangzhou", "gbr:agreement-idea-hkust-gz"), ("gbr:hkust-guangzhou", "gba:collaboratesWith")],
+        id="partners-of-idea",
+    ),
+    pytest.param(
+        "partners-of",
+        {"org": "Hong Kong"},
+        [
+            ("gbr:guangdong", "gbr:framework-agreement-greater-bay-area"),
+            ("gbr:guangzhou", "gba:collaboratesWith"),  # asserted on Guangzhou: the symmetric direction counts
+            ("gbr:macao", "gbr:framework-agreement-greater-bay-area"),
+            ("gbr:shenzhen", "gba:collaboratesWith"),
+        ],
+        id="partners-of-hong-kong",
+    ),
+    pytest.param(
+        "partners-of",
+        {"org": "gbr:hksar-government"},
+        [("gbr:guangdong-authorities", "gba:collaboratesWith")],
+        id="partners-of-hksar-government",
+    ),
+    pytest.param(
+        "agreements-involving",
+        {"place": "Greater Bay Area"},
+        [
+            (None, None, "gbr:agreement-idea-hkust-gz", "gbr:idea"),  # IDEA is in Shenzhen, part of the GBA
+            (None, None, "gbr:framework-agreement-greater-bay-area", "gbr:greater-bay-area"),  # applies to it
+            (None, None, "gbr:framework-agreement-greater-bay-area", "gbr:hong-kong"),  # a party inside it
+        ],
+        id="agreements-involving-gba",
+    ),
+    pytest.param(
+        "agreements-involving",
+        {"place": "Shenzhen"},
+        [(None, None, "gbr:agreement-idea-hkust-gz", "gbr:idea")],
+        id="agreements-involving-shenzhen",
+    ),
+    pytest.param(
+        "in-city",
+        {"city": "Shenzhen"},
+        [("gbr:idea", "gba:ResearchInstitute", "gbr:shenzhen")],
+        id="in-shenzhen",
+    ),
+    pytest.param(
+        "in-city",
+        {"city": "Tseung Kwan O"},
+        [("gbr:advanced-manufacturing-centre", "gba:Facility", "gbr:tseung-kwan-o")],
+        id="in-tseung-kwan-o",
+    ),
+    pytest.param(
+        "in-city",
+        {"city": "Greater Bay Area"},
+        [("gbr:idea", "gba:ResearchInstitute", "gbr:shenzhen")],  # through Shenzhen gba:partOf the GBA
+        id="in-greater-bay-area",
+    ),
+    pytest.param(
+        "who-leads",
+        {},
+        [
+            ("gbr:alfred-sit", "gbr:role-secretary-for-innovation-and-technology", "gbr:hksar-government"),
+            ("gbr:harry-shum", "gbr:role-chairman", "gbr:idea"),
+        ],
+        id="who-leads",
+    ),
+    pytest.param(
+        "who-leads",
+        {"organization": "IDEA"},
+        [("gbr:harry-shum", "gbr:role-chairman", "gbr:idea")],
+        id="who-leads-idea",
+    ),
+    pytest.param(
+        "strengths",
+        {"place": "Hong Kong"},
+        [
+            ("gbr:hong-kong", "gbr:stage-research", None, Q_HK_RESEARCH, BLUEPRINT),
+            ("gbr:hong-kong", "gbr:stage-financing", "advanced cutting-edge technologies", Q_HK_IPO, BLUEPRINT),
+            ("gbr:hong-kong", "gbr:stage-financing", "biotech", Q_HK_BIOTECH, BLUEPRINT),
+            ("gbr:hong-kong", "gbr:stage-professional-services", "legal services", Q_HK_LEGAL, BLUEPRINT),
+        ],
+        id="strengths-hong-kong",
+    ),
+    pytest.param(
+        "strengths",
+        {},
+        [
+            ("gbr:china", "gbr:stage-research", "computer vision algorithms and systems", Q_CHINA, BLUEPRINT),
+            ("gbr:china", "gbr:stage-research", "smart interactive conversations", Q_CHINA, BLUEPRINT),
+            ("gbr:dongguan", "gbr:stage-manufacturing", None, Q_MANUFACTURING, BLUEPRINT),
+            ("gbr:guangzhou", "gbr:stage-research", None, Q_SCIENTIFIC, BLUEPRINT),
+            ("gbr:guangzhou", "gbr:stage-manufacturing", None, Q_MANUFACTURING, BLUEPRINT),
+            ("gbr:hong-kong", "gbr:stage-research", None, Q_HK_RESEARCH, BLUEPRINT),
+            ("gbr:hong-kong", "gbr:stage-financing", "advanced cutting-edge technologies", Q_HK_IPO, BLUEPRINT),
+            ("gbr:hong-kong", "gbr:stage-financing", "biotech", Q_HK_BIOTECH, BLUEPRINT),
+            ("gbr:hong-kong", "gbr:stage-professional-services", "legal services", Q_HK_LEGAL, BLUEPRINT),
+            ("gbr:shenzhen", "gbr:stage-research", None, Q_SCIENTIFIC, BLUEPRINT),
+            ("gbr:shenzhen", "gbr:stage-commercialisation", None, Q_SHENZHEN, BLUEPRINT),
+        ],
+        id="strengths-all",
+    ),
+    pytest.param(
+        "milestones",
+        {},
+        [
+            ("2018", "gbr:milestone-hong-kong-listing-regime-change-2018", "gbr:hong-kong-listing-regime", "changed", "gba:Achieved"),
+            ("2023", "gbr:milestone-microelectronics-centre-construction-2023", "gbr:microelectronics-centre", "construction completed", "gba:Planned"),
+            ("2024", "gbr:milestone-hong-kong-science-park-expansion-2024", "gbr:hong-kong-science-park", "expansion completed", "gba:Planned"),
+            ("2025", "gbr:milestone-cyberport-expansion-2025", "gbr:cyberport", "expansion completed", "gba:Planned"),
+            (None, "gbr:milestone-advanced-manufacturing-centre-opening", "gbr:advanced-manufacturing-centre", "opened", "gba:Planned"),
+            (None, "gbr:milestone-hong-kong-international-i-and-t-hub", "gbr:hong-kong", "to become a competitive international innovation and technology (I&T) hub", "gba:Planned"),
+            (None, "gbr:milestone-idea-founded", "gbr:idea", "founded", "gba:Achieved"),
+            (None, "gbr:milestone-san-tin-technopole-silicon-valley", "gbr:san-tin-technopole", "to become the Silicon Valley of the Greater Bay Area in the next 10 to 15 years", "gba:Planned"),
+        ],
+        id="milestones-in-time-order",
+    ),  # fmt: skip
+    pytest.param(
+        "milestones",
+        {"entity": "Cyberport"},
+        [("2025", "gbr:milestone-cyberport-expansion-2025", "gbr:cyberport", "expansion completed", "gba:Planned")],
+        id="milestones-of-cyberport",
+    ),
+    pytest.param(
+        "evidence",
+        {"subject": "Guangzhou", "predicate": "gba:collaboratesWith", "object": "Hong Kong"},
+        [("gbr:guangzhou", "gba:collaboratesWith", "gbr:hong-kong", Q_COOPERATION, BLUEPRINT)],
+        id="evidence-statement",
+    ),
+    pytest.param(
+        "evidence",
+        {"subject": "Shenzhen", "predicate": "gba:collaboratesWith", "object": "Guangzhou"},
+        [("gbr:shenzhen", "gba:collaboratesWith", "gbr:guangzhou", Q_COOPERATION, BLUEPRINT)],
+        id="evidence-symmetric-direction",
+    ),
+    pytest.param(
+        "evidence",
+        {"subject": "gbr:idea", "predicate": "gba:focusArea", "object": '"digital economy"'},
+        [
+            (
+                "gbr:idea",
+                "gba:focusArea",
+                "digital economy",
+                "IDEA is an international innovation-driven research institute that focuses on artificial intelligence "
+                "(AI), digital economy and cutting-edge technologies",
+                BLUEPRINT,
+            )
+        ],
+        id="evidence-literal-object",
+    ),
+    pytest.param(
+        "evidence",
+        {"subject": "gbr:agreement-idea-hkust-gz", "predicate": "gba:party", "object": "IDEA"},
+        [
+            (
+                "gbr:agreement-idea-hkust-gz",
+                "gba:party",
+                "gbr:idea",
+                "IDEA also signed a strategic cooperation framework agreement with the Hong Kong University of Science "
+                "and Technology (Guangzhou) (HKUST (GZ)), under which the two parties will focus on synergizing on "
+                "innovating in frontier disciplines",
+                BLUEPRINT,
+            )
+        ],
+        id="evidence-qualified-node",
+    ),
+    pytest.param(
+        "no-strength-at",
+        {"stage": "Research"},
+        [
+            ("gbr:dongguan", "gba:City"),
+            ("gbr:greater-bay-area", "gba:Region"),
+            ("gbr:guangdong", "gba:Region"),
+            ("gbr:lok-ma-chau-loop", "gba:InnovationZone"),
+            ("gbr:macao", "gba:City"),
+            ("gbr:northern-metropolis", "gba:InnovationZone"),
+            ("gbr:san-tin-technopole", "gba:InnovationZone"),
+            ("gbr:shenzhen-innovation-and-technology-zone", "gba:InnovationZone"),
+            ("gbr:tseung-kwan-o", "gba:District"),
+            ("gbr:yuen-long", "gba:District"),
+        ],
+        id="no-research",
+    ),
+    pytest.param(
+        "no-strength-at",
+        {"stage": "commercialisation", "kind": "gba:City"},
+        [("gbr:dongguan", "gba:City"), ("gbr:guangzhou", "gba:City"), ("gbr:hong-kong", "gba:City"), ("gbr:macao", "gba:City")],
+        id="cities-without-commercialisation",
+    ),
+]
+
+
+def show(term: object) -> str | None:
+    if term is None:
+        return None
+    value = getattr(term, "value", None)
+    if value is not None and term.__class__.__name__ == "NamedNode":
+        return curie(value)
+    return value if value is not None else str(term)
+
+
+def run_oxigraph(store, name: str, raw: dict[str, str]) -> tuple[list[str], list[tuple]]:
+    named = sparql.named_query(name)
+    sparql.check_bindings(named.text, raw, named)
+    terms = sparql.bind_terms(raw, lambda n: engine.resolve(store, n))
+    result = engine.query(store, named.text, bindings=terms, prefixes=sparql.PREFIXES)
+    variables = [v.value for v in result.variables]
+    return variables, [tuple(s[v] for v in variables) for s in result]
+
+
+@pytest.fixture(scope="module")
+def store():
+    return engine.open_store(engine.source_files())
+
+
+@pytest.mark.parametrize(("name", "raw", "expected"), CASES)
+def test_named_query_answers(store, name, raw, expected):
+    """Each named query gives exactly the rows read from graph/*.ttl, in order."""
+    _, rows = run_oxigraph(store, name, raw)
+    assert [tuple(show(t) for t in row) for row in rows] == expected
+
+
+def _plain(term):
+    """rdflib keeps "x"^^xsd:string apart from "x"; RDF 1.1 (and Oxigraph) does not."""
+    return Literal(str(term)) if isinstance(term, Literal) and term.datatype == XSD.string else term
+
+
+@pytest.mark.parametrize(("name", "raw", "expected"), CASES)
+def test_memory_and_oxigraph_agree(curated, store, name, raw, expected):
+    """rdflib's Memory store (with initBindings) and the Oxigraph engine (with VALUES) give the same rows."""
+    variables, rows = run_oxigraph(store, name, raw)
+    terms = sparql.bind_terms(raw, lambda n: engine.resolve(store, n))
+    memory = curated.query(
+        sparql.named_query(name).text,
+        initNs=sparql.PREFIXES,
+        initBindings={k: engine.to_rdflib(v) for k, v in terms.items()},
+    )
+    assert [tuple(_plain(r[v]) for v in variables) for r in memory] == [
+        tuple(None if t is None else engine.to_rdflib(t) for t in row) for row in rows
+    ]
+
+
+def test_every_named_query_is_tested():
+    assert {p.values[0] for p in CASES} == set(sparql.named_queries())
+
+
+@pytest.mark.parametrize("name", sorted(sparql.named_queries()))
+def test_named_query_declares_itself(name):
+    """A description line, and every declared binding is a variable of the query."""
+    named = sparql.named_query(name)
+    assert named.text.startswith("# description: ") and len(named.description) > 20
+    body = "\n".join(line for line in named.text.splitlines() if not line.startswith("#"))
+    for binding in named.bindings:
+        assert re.search(rf"\?{binding.name}\b", body), binding.name
+
+
+# -- small graphs: what the curated graph does not (yet) exercise --------------------------------
+
+DATED = (
+    """
+gbr:alpha-city a gba:City ; rdfs:label "Alpha City"@en .
+gbr:alpha-district a gba:District ; rdfs:label "Alpha District"@en ; gba:partOf gbr:alpha-city .
+gbr:alpha-university a gba:University ; rdfs:label "Alpha University"@en ; gba:locatedIn gbr:alpha-district .
+gbr:beta-lab a gba:ResearchInstitute ; rdfs:label "Beta Lab"@en .
+gbr:gamma-lab a gba:ResearchInstitute ; rdfs:label "Gamma Lab"@en .
+gbr:a-2021 a gba:Agreement ; gba:party gbr:alpha-university , gbr:beta-lab ; gba:signedOn "2021-03-05"^^xsd:date .
+gbr:a-2019 a gba:Agreement ; gba:party gbr:alpha-university , gbr:gamma-lab ; gba:signedOn "2019"^^xsd:gYear .
+gbr:a-undated a gba:Agreement ; gba:party gbr:alpha-university , gbr:beta-lab .
+gbr:a-other a gba:Agreement ; gba:party gbr:beta-lab , gbr:gamma-lab ; gba:signedOn "2018"^^xsd:gYear .
+gbr:m-late a gba:Milestone ; gba:milestoneOf gbr:alpha-university ; gba:date "2020-11"^^xsd:gYearMonth .
+gbr:m-early a gba:Milestone ; gba:milestoneOf gbr:beta-lab ; gba:date "2020-02-01"^^xsd:date .
+gbr:m-undated a gba:Milestone ; gba:milestoneOf gbr:beta-lab .
+"""
+    + statement("gbr:gamma-lab", "gba:locatedIn", "gbr:alpha-city", "Beta Lab is in Beta City")
+)
+
+
+@pytest.fixture
+def dated_store(write_ttl):
+    return engine.open_store(engine.source_files([write_ttl(DATED)]))
+
+
+def test_agreements_by_year_through_districts(dated_store):
+    """Dated agreements come in date order, undated last; parties inside a district of the city count."""
+    _, rows = run_oxigraph(dated_store, "agreements-involving", {"place": "Alpha City"})
+    assert [tuple(show(t) for t in row) for row in rows] == [
+        ("2018", "2018", "gbr:a-other", "gbr:gamma-lab"),
+        ("2019", "2019", "gbr:a-2019", "gbr:alpha-university"),
+        ("2019", "2019", "gbr:a-2019", "gbr:gamma-lab"),
+        ("2021", "2021-03-05", "gbr:a-2021", "gbr:alpha-university"),
+        (None, None, "gbr:a-undated", "gbr:alpha-university"),
+    ]
+
+
+def test_milestones_mixed_precision_in_order(dated_store):
+    _, rows = run_oxigraph(dated_store, "milestones", {})
+    assert [(show(r[0]), show(r[1])) for r in rows] == [
+        ("2020-02-01", "gbr:m-early"),
+        ("2020-11", "gbr:m-late"),
+        (None, "gbr:m-undated"),
+    ]
+
+
+def test_in_city_follows_districts(dated_store):
+    _, rows = run_oxigraph(dated_store, "in-city", {"city": "Alpha City"})
+    assert [tuple(show(t) for t in row) for row in rows] == [
+        ("gbr:alpha-university", "gba:University", "gbr:alpha-district"),
+        ("gbr:gamma-lab", "gba:ResearchInstitute", "gbr:alpha-city"),
+    ]

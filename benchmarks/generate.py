@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import bisect
 import itertools
+import json
 import random
 import sys
 import time
@@ -112,6 +113,7 @@ class Counts:
 
     triples: int = 0
     entities: dict[str, int] = field(default_factory=dict)
+    anchors: dict[str, str] = field(default_factory=dict)  # entities the benchmark queries start from
 
     def add(self, kind: str, n: int = 1) -> None:
         self.entities[kind] = self.entities.get(kind, 0) + n
@@ -163,6 +165,12 @@ class _Weighted:
         self.items = items
         self.cum = list(itertools.accumulate(weights))
 
+    def weight(self, i: int) -> float:
+        return self.cum[i] - (self.cum[i - 1] if i else 0.0)
+
+    def uniform(self, rng: random.Random):  # type: ignore[no-untyped-def]
+        return self.items[rng.randrange(len(self.items))]
+
     def draw(self, rng: random.Random):  # type: ignore[no-untyped-def]
         return self.items[bisect.bisect_right(self.cum, rng.random() * self.cum[-1])]
 
@@ -183,6 +191,7 @@ def generate(out_path: str | Path, triples: int, seed: int = 8) -> Counts:
         _people(w, rng, round(1.3 * n_orgs), orgs)
         _strengths(w, rng, round(0.3 * n_orgs), orgs)
         w.flush()
+    counts.anchors = {"hub": orgs.items[max(range(len(orgs.items)), key=orgs.weight)], "city": "gbr:shenzhen"}
     return counts
 
 
@@ -240,6 +249,8 @@ def _organisations(w: _Writer, rng: random.Random, n: int, places: list[tuple[st
             if operators:
                 runner = operators[rng.randrange(len(operators))]
                 w.fact(iri, "gba:runBy", runner, f"Synthetic record: {name} is run by {runner[4:]}.")
+            if rng.random() < 0.5:
+                _milestone(w, rng, iri, name, i)
         else:
             actors.append(iri)
             activity.append(rng.paretovariate(1.3))
@@ -247,6 +258,22 @@ def _organisations(w: _Writer, rng: random.Random, n: int, places: list[tuple[st
                 operators.append(iri)
         w.counts.add(cls)
     return _Weighted(actors, activity)
+
+
+def _milestone(w: _Writer, rng: random.Random, facility: str, name: str, i: int) -> None:
+    """An opening, achieved or planned, as a qualified node."""
+    planned = rng.random() < 0.3
+    year = rng.randint(2025, 2030) if planned else rng.randint(2005, 2024)
+    status, verb = ("gba:Planned", "will open") if planned else ("gba:Achieved", "opened")
+    w.write(
+        f"gbr:syn-milestone-{i:06d} a gba:Milestone ;\n"
+        f'    rdfs:label "{name} opening"@en ;\n'
+        f'    gba:milestoneOf {facility} ; gba:event "opened" ; gba:date "{year}"^^xsd:gYear ; gba:status {status} ;\n'
+        f"    prov:wasDerivedFrom {SOURCE} ;\n"
+        f'    gba:quote "Synthetic record: {name} {verb} in {year}." .\n',
+        8,
+    )
+    w.counts.add("gba:Milestone")
 
 
 def _agreements(w: _Writer, rng: random.Random, n: int, orgs: _Weighted) -> None:
@@ -293,7 +320,7 @@ def _people(w: _Writer, rng: random.Random, n: int, orgs: _Weighted) -> None:
         w.counts.add("gba:Person")
         for _ in range(1 if rng.random() < 0.8 else 2):
             post += 1
-            organisation, role = orgs.draw(rng), rng.choice(ROLES)
+            organisation, role = orgs.uniform(rng), rng.choice(ROLES)
             w.write(
                 f"gbr:syn-membership-{post:07d} a org:Membership ;\n"
                 f'    rdfs:label "Synthetic Post {post}"@en ;\n'
@@ -335,11 +362,26 @@ def default_path(size: str) -> Path:
 def ensure(size: str, seed: int = 8) -> Path:
     """The data file for a named size, generated once (the generator is deterministic)."""
     path = default_path(size)
-    if not path.exists():
+    if not path.exists() or not meta_path(path).exists():
         tmp = path.with_suffix(".tmp")
-        generate(tmp, SIZES[size], seed)
+        counts = generate(tmp, SIZES[size], seed)
+        write_meta(path, counts, seed)
         tmp.replace(path)
     return path
+
+
+def meta_path(data: Path) -> Path:
+    return data.with_suffix(".json")
+
+
+def write_meta(data: Path, counts: Counts, seed: int) -> None:
+    """Beside the data: its triple count, entities by class, seed and anchor entities."""
+    meta = {"triples": counts.triples, "seed": seed, "entities": counts.entities, "anchors": counts.anchors}
+    meta_path(data).write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def read_meta(data: Path) -> dict:
+    return json.loads(meta_path(data).read_text(encoding="utf-8"))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -354,6 +396,7 @@ def main(argv: list[str] | None = None) -> int:
     out = args.out or (default_path(args.size) if not args.triples else DATA_DIR / f"synthetic-{target}.ttl")
     start = time.perf_counter()
     counts = generate(out, target, args.seed)
+    write_meta(out, counts, args.seed)
     took = time.perf_counter() - start
     kinds = ", ".join(f"{n} {k}" for k, n in sorted(counts.entities.items()))
     print(f"wrote {out}: {counts.triples} triples in {took:.1f} s ({kinds})", file=sys.stderr)

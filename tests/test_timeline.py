@@ -105,15 +105,39 @@ def test_ties_sort_by_label():
     assert rows[0]["status"] == "" and rows[0]["quote"] == ""
 
 
-def test_curated_timeline_is_complete_and_ordered(curated):
-    """One row per typed date on anything but a source, in order of first day."""
-    rows = milestones(curated)
-    count = curated.query(
-        """SELECT (COUNT(*) AS ?n) WHERE {
-             ?s ?p ?d . FILTER(isLiteral(?d) && datatype(?d) IN (xsd:date, xsd:gYearMonth, xsd:gYear))
-             FILTER NOT EXISTS { ?s a gba:Source } }"""
+def test_event_names_by_kind():
+    """Posts, figures and signings get their own words; any other date is named by its property."""
+    graph = Graph().parse(
+        data=PREFIXES
+        + """
+        gbr:p a org:Membership ; rdfs:label "Ann, Mayor"@en ; gba:date "2016-02-29"^^xsd:date ;
+            schema:startDate "2016"^^xsd:gYear .
+        gbr:f a gba:Figure ; rdfs:label "Population"@en ; gba:date "2017"^^xsd:gYear .
+        gbr:pol a gba:Policy ; rdfs:label "Plan"@en ; gba:signedOn "2017-07-01"^^xsd:date .
+        gbr:x a gba:Company ; rdfs:label "X Ltd"@en ; schema:foundingDate "2001"^^xsd:gYear .
+        gbs:s a gba:Source ; rdfs:label "S" ; dcterms:date "2015"^^xsd:gYear .
+        [] a rdf:Statement ; rdf:subject gbr:x ; rdf:predicate schema:foundingDate ; rdf:object "2001"^^xsd:gYear .
+        """,
+        format="turtle",
     )
-    assert len(rows) == int(next(iter(count))[0])
+    assert [(r["date"], r["event"], r["entity"]) for r in milestones(graph)] == [
+        ("2001", "schema:foundingDate", "X Ltd"),
+        ("2016", "post began", "Ann, Mayor"),
+        ("2016-02-29", "in post", "Ann, Mayor"),
+        ("2017", "figure", "Population"),
+        ("2017-07-01", "signed", "Plan"),
+    ]
+
+
+def test_curated_timeline_is_complete_and_ordered(curated):
+    """One row per typed date on anything but a source or a statement, in order of first day."""
+    rows = milestones(curated)
+    dated = curated.query(
+        """SELECT ?s WHERE { ?s ?p ?d .
+                             FILTER(isLiteral(?d) && datatype(?d) IN (xsd:date, xsd:gYearMonth, xsd:gYear)) }"""
+    )
+    skip = {s for (s,) in curated.query("SELECT ?s WHERE { VALUES ?c { gba:Source rdf:Statement } ?s a ?c }")}
+    assert len(rows) == sum(1 for (s,) in dated if s not in skip)
     starts = [literal_period(r["date"], _type(r["date"])).start for r in rows]
     assert starts == sorted(starts)
     assert all(r["quote"] and r["source"].startswith("gbs:") for r in rows)

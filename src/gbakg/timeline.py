@@ -1,10 +1,11 @@
 """Every dated fact in time order, each with the source and quote that date it.
 
 A timeline row comes from a milestone (``gba:Milestone`` with ``gba:date``), a signing
-(``gba:signedOn``), the start or end of a post (``schema:startDate`` / ``schema:endDate`` on an
-``org:Membership``), or any other typed date (``xsd:date``, ``xsd:gYearMonth``, ``xsd:gYear``) on
-an entity. Sources' own dates are not events and are left out. Rows sort by the first day of their
-date's period, so ``2018`` sorts as 2018-01-01 (before ``2018-03``) but is shown as written.
+(``gba:signedOn``), a post (``org:Membership``: ``schema:startDate``, ``schema:endDate``, or a day
+it was held, ``gba:date``), a figure's date, or any other typed date (``xsd:date``,
+``xsd:gYearMonth``, ``xsd:gYear``) on an entity. Sources' own dates are not events and are left
+out. Rows sort by the first day of their date's period, so ``2018`` sorts as 2018-01-01 (before
+``2018-03``) but is shown as written.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from gbakg.namespaces import GBA, ORG, SCHEMA, curie
 COLUMNS = ("date", "event", "entity", "id", "status", "quote", "source")
 
 _NOT_ENTITIES = (GBA.Source, OWL.Ontology, RDF.Statement)
-_POST_EVENTS = {SCHEMA.startDate: "post began", SCHEMA.endDate: "post ended"}
+# A post's dates: when it began, when it ended, or a day the source shows it held (gba:date).
+_POST_EVENTS = {SCHEMA.startDate: "post began", SCHEMA.endDate: "post ended", GBA.date: "in post"}
 
 
 def milestones(
@@ -42,6 +44,7 @@ def milestones(
     exempt = {n for cls in _NOT_ENTITIES for n in graph.subjects(RDF.type, cls)}
     milestone_nodes = set(graph.subjects(RDF.type, GBA.Milestone))
     posts = set(graph.subjects(RDF.type, ORG.Membership))
+    figures = set(graph.subjects(RDF.type, GBA.Figure))
 
     keyed: list[tuple[tuple, dict[str, Any]]] = []
     for s, p, o in graph:
@@ -59,6 +62,8 @@ def milestones(
             event, subjects = "signed", [s]
         elif s in posts and p in _POST_EVENTS:
             event, subjects = _POST_EVENTS[p], [s]
+        elif s in figures and p == GBA.date:
+            event, subjects = "figure", [s]
         else:
             event, subjects = _name(graph, p), [s]
         found = evidence.get((s, p, o)) or evidence.get((s, None, None), [])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from rdflib import Literal
-from rdflib.namespace import RDF
+from rdflib.namespace import PROV, RDF
 
 from conftest import CORPUS, TINY_GRAPH, TINY_SOURCE, statement
 from gbakg.namespaces import GBA
@@ -81,17 +81,26 @@ def test_web_sources_are_counted_not_checked(write_ttl, tiny_corpus):
     assert report.quotes_unverifiable == 9
 
 
+def _corpus_quotes(graph):
+    """Quotes whose source has a text in the corpus (web sources cannot be checked offline)."""
+    return sorted(
+        (node, quote)
+        for node, quote in graph.subject_objects(GBA.quote)
+        if graph.value(graph.value(node, PROV.wasDerivedFrom), GBA.corpusFile) is not None
+    )
+
+
 def test_curated_graph_is_valid(curated):
     """The curated graph passes every shape, the provenance rule and the quote check."""
     report = validate(curated, corpus=CORPUS)
     assert report.conforms, report.text()
-    assert report.quotes_checked == len(list(curated.subject_objects(GBA.quote)))
-    assert report.quotes_checked > 0
+    assert report.quotes_checked == len(_corpus_quotes(curated)) > 0
+    assert report.quotes_checked + report.quotes_unverifiable == len(list(curated.subject_objects(GBA.quote)))
 
 
-def test_every_curated_quote_is_in_its_source(curated):
-    """Altering any single curated quote makes validation fail (the check really reads the text)."""
-    node, quote = next(iter(sorted(curated.subject_objects(GBA.quote))))
+def test_altering_a_curated_quote_fails(curated):
+    """Altering a curated quote makes validation fail (the check really reads the text)."""
+    node, quote = _corpus_quotes(curated)[0]
     altered = curated.__class__()
     for triple in curated:
         altered.add(triple)

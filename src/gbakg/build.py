@@ -53,7 +53,29 @@ def build(
     if not report.conforms:
         return result
     turtle = graph.serialize(format="turtle")
-    page = explorer_html(full_graph(graph), title="Greater Bay Area Knowledge Graph")
+    page = explorer_html(full_graph(graph), title="Greater Bay Area Knowledge Graph", term_labels=term_labels(graph))
     result.written.append(atomic_write(out / "gbakg.ttl", turtle))
     result.written.append(atomic_write(out / "explorer.html", page))
     return result
+
+
+def term_labels(graph: Any) -> dict[str, str]:
+    """English labels of the ontology's terms (classes, properties, values) by CURIE.
+
+    The explorer's legend and link labels use them, so they read as the ontology names things.
+    """
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import RDFS
+
+    from gbakg.namespaces import curie
+
+    labels: dict[str, str] = {}
+    for term, label in graph.subject_objects(RDFS.label):
+        short = curie(str(term))
+        if not isinstance(term, URIRef) or not isinstance(label, Literal) or short == str(term):
+            continue
+        if short.startswith(("gbr:", "gbs:")) or label.language not in (None, "en"):
+            continue
+        if label.language == "en" or short not in labels:
+            labels[short] = str(label)
+    return labels

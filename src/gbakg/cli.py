@@ -22,9 +22,15 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from gbakg import cli_analysis, cli_data, cli_query, cli_time
+    from gbakg import cli_analysis, cli_data, cli_query, cli_time, cli_viz
 
-    for command in [*cli_data.COMMANDS, *cli_time.COMMANDS, *cli_analysis.COMMANDS, *cli_query.COMMANDS]:
+    for command in [
+        *cli_data.COMMANDS,
+        *cli_time.COMMANDS,
+        *cli_analysis.COMMANDS,
+        *cli_viz.COMMANDS,
+        *cli_query.COMMANDS,
+    ]:
         cli.add_command(command)
 
 

@@ -95,7 +95,18 @@ BAD_CASES = {
     "located-in-a-non-place": (
         statement("gbr:beta-lab", "gba:locatedIn", "gbr:alpha-university", "Beta Lab is in Beta City"),
         "gbr:alpha-university",
+        "must be a gba:Place or a gba:Facility",
+    ),
+    "part-of-a-non-place": (
+        statement("gbr:alpha-city", "gba:partOf", "gbr:beta-lab", "Beta Lab"),
+        "gbr:beta-lab",
         "must be a gba:Place",
+    ),
+    "source-address-as-text": (
+        """gbs:web a gba:Source ; rdfs:label "Web" ; dcterms:title "Web" ;
+               dcterms:date "2024"^^xsd:gYear ; schema:url "https://example.org/" .""",
+        "gbs:web",
+        "one IRI",
     ),
 }
 

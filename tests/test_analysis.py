@@ -199,6 +199,22 @@ def test_link_prediction_by_hand():
     assert ac["shared"] == ["B", "D"] and ac["shared_iris"] == ["b", "d"]
 
 
+def test_link_scores_match_networkx():
+    g = nx.relabel_nodes(nx.gnm_random_graph(40, 90, seed=3), str)
+    rows = {(r["a"], r["b"]): r for r in suggest(g, top=None)}
+    pairs = list(rows)
+    assert len(pairs) > 100
+    for name, function in [
+        ("adamic_adar", nx.adamic_adar_index),
+        ("jaccard", nx.jaccard_coefficient),
+        ("resource_allocation", nx.resource_allocation_index),
+    ]:
+        for a, b, score in function(g, pairs):
+            assert rows[(a, b)][name] == pytest.approx(score)
+    unlinked_with_shared = {tuple(sorted((a, b))) for a, b in nx.non_edges(g) if set(nx.common_neighbors(g, a, b))}
+    assert {tuple(sorted(p)) for p in pairs} == unlinked_with_shared
+
+
 def test_suggestions_for_one_node_and_by_another_score():
     g = _graph("a-b b-c c-d d-a a-e")
     assert [(r["a"], r["b"]) for r in suggest(g, node="e")] == [("b", "e"), ("d", "e")]

@@ -82,7 +82,7 @@ def _note(text: str, fmt: str) -> None:
 @click.option("--top", type=click.IntRange(min=1), default=None, help="Show only the first N.")
 @click.option("--exact", is_flag=True, help="Exact betweenness and closeness even above the size threshold.")
 @click.option(
-    "--threshold", type=click.IntRange(min=1), default=5000, show_default=True, help="Sample above this many nodes."
+    "--threshold", type=click.IntRange(min=1), default=2000, show_default=True, help="Sample above this many nodes."
 )
 @click.option("--k", "pivots", type=click.IntRange(min=1), default=256, show_default=True, help="Pivots when sampling.")
 @click.option("--seed", type=int, default=42, show_default=True, help="Seed for sampling.")

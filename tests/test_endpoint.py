@@ -91,7 +91,9 @@ def wrapper(endpoint, text: str, fmt: str, method: str = "GET", request_method: 
 
 
 @pytest.mark.parametrize(
-    ("method", "request_method"), [("GET", None), (POST, "urlencoded"), (POST, POSTDIRECTLY)], ids=["get", "form", "direct"]
+    ("method", "request_method"),
+    [("GET", None), (POST, "urlencoded"), (POST, POSTDIRECTLY)],
+    ids=["get", "form", "direct"],
 )
 def test_select_json(endpoint, store, method, request_method):
     result = wrapper(endpoint, CITIES, JSON, method, request_method).query()
@@ -118,7 +120,9 @@ def test_select_csv_tsv(endpoint, store, fmt, separator):
     assert all(separator not in line for line in lines)  # one column
 
 
-@pytest.mark.parametrize(("text", "expected"), [("ASK { gbr:shenzhen a gba:City }", True), ("ASK { gbr:shenzhen a gba:Person }", False)])
+@pytest.mark.parametrize(
+    ("text", "expected"), [("ASK { gbr:shenzhen a gba:City }", True), ("ASK { gbr:shenzhen a gba:Person }", False)]
+)
 @pytest.mark.parametrize("fmt", [JSON, XML])
 def test_ask(endpoint, text, expected, fmt):
     converted = wrapper(endpoint, text, fmt).query().convert()
@@ -152,19 +156,25 @@ def test_construct_n_triples_by_accept(endpoint, store):
         (None, "solutions", ("application/sparql-results+json", "json")),
         ("*/*", "graph", ("text/turtle; charset=utf-8", "ttl")),
         ("text/html, text/csv;q=0.9, */*;q=0.1", "solutions", ("text/csv; charset=utf-8", "csv")),
-        ("application/sparql-results+xml;q=0.5, application/json", "boolean", ("application/sparql-results+json", "json")),
+        (
+            "application/sparql-results+xml;q=0.5, application/json",
+            "boolean",
+            ("application/sparql-results+json", "json"),
+        ),
         ("text/*", "graph", ("text/turtle; charset=utf-8", "ttl")),
         ("application/rdf+xml", "graph", ("application/rdf+xml", "xml")),
         ("image/png", "solutions", None),
         ("text/csv;q=0", "solutions", None),
     ],
-)  # fmt: skip
+)
 def test_negotiate(accept, kind, expected):
     assert negotiate(accept, kind) == expected
 
 
 def test_format_parameter_wins_over_accept(endpoint):
-    status, headers, body = http(f"{endpoint.url}?{urlencode({'query': CITIES, 'format': 'csv'})}", headers={"Accept": "text/html"})
+    status, headers, body = http(
+        f"{endpoint.url}?{urlencode({'query': CITIES, 'format': 'csv'})}", headers={"Accept": "text/html"}
+    )
     assert status == 200 and headers["Content-Type"] == "text/csv; charset=utf-8" and body.startswith(b"city\r\n")
 
 
@@ -174,18 +184,27 @@ def test_format_parameter_wins_over_accept(endpoint):
 @pytest.mark.parametrize(
     "request_args",
     [
-        {"data": urlencode({"update": "INSERT DATA { <urn:a> <urn:b> <urn:c> }"}).encode(), "headers": {"Content-Type": "application/x-www-form-urlencoded"}},
+        {
+            "data": urlencode({"update": "INSERT DATA { <urn:a> <urn:b> <urn:c> }"}).encode(),
+            "headers": {"Content-Type": "application/x-www-form-urlencoded"},
+        },
         {"data": b"INSERT DATA { <urn:a> <urn:b> <urn:c> }", "headers": {"Content-Type": "application/sparql-update"}},
-        {"data": urlencode({"query": "INSERT DATA { <urn:a> <urn:b> <urn:c> }"}).encode(), "headers": {"Content-Type": "application/x-www-form-urlencoded"}},
+        {
+            "data": urlencode({"query": "INSERT DATA { <urn:a> <urn:b> <urn:c> }"}).encode(),
+            "headers": {"Content-Type": "application/x-www-form-urlencoded"},
+        },
         {"data": b"DELETE WHERE { ?s ?p ?o }", "headers": {"Content-Type": "application/sparql-query"}},
     ],
     ids=["form-update", "direct-update", "update-as-query", "delete-as-query"],
-)  # fmt: skip
+)
 def test_update_is_refused(endpoint, request_args):
     status, _, body = http(endpoint.url, **request_args)
     assert status == 403 and body == b"This endpoint is read-only: SPARQL Update is not accepted\n"
     assert get(endpoint, "ASK { <urn:a> <urn:b> <urn:c> }")[2] == b'{"head": {}, "boolean": false}\n'
-    assert json.loads(get(endpoint, "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")[2])["results"]["bindings"][0]["n"]["value"] != "0"
+    assert (
+        json.loads(get(endpoint, "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")[2])["results"]["bindings"][0]["n"]["value"]
+        != "0"
+    )
 
 
 def test_update_with_sparqlwrapper_is_refused(endpoint):
@@ -233,7 +252,7 @@ def listener():
 
 def test_pyoxigraph_alone_would_fetch_service(listener):
     """The reason for the refusal below: Oxigraph itself sends SERVICE requests."""
-    with pytest.raises(Exception):  # noqa: B017, PT011 - the listener answers 500; the error type is Oxigraph's
+    with pytest.raises(Exception):  # noqa: B017 - the listener answers 500; the error type is Oxigraph's
         list(ox.Store().query(f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{listener.port}/> {{ ?s ?p ?o }} }}"))
     assert len(listener.hits) == 1 and listener.hits[0].split(b" ")[0] in (b"GET", b"POST")
 
@@ -320,10 +339,16 @@ def test_concurrent_clients(endpoint, store):
 
 
 def test_cors(endpoint):
-    status, headers, _ = http(endpoint.url, method="OPTIONS", headers={"Origin": "http://example.org", "Access-Control-Request-Method": "POST"})
+    status, headers, _ = http(
+        endpoint.url,
+        method="OPTIONS",
+        headers={"Origin": "http://example.org", "Access-Control-Request-Method": "POST"},
+    )
     assert status == 204
     assert headers["Access-Control-Allow-Origin"] == "*"
-    assert "POST" in headers["Access-Control-Allow-Methods"] and "Content-Type" in headers["Access-Control-Allow-Headers"]
+    assert (
+        "POST" in headers["Access-Control-Allow-Methods"] and "Content-Type" in headers["Access-Control-Allow-Headers"]
+    )
     assert get(endpoint, CITIES)[1]["Access-Control-Allow-Origin"] == "*"
 
 
@@ -334,11 +359,23 @@ def test_cors(endpoint):
         ({"url": "/sparql?query=SELECT%20*%20WHERE%20%7B"}, 400, "query syntax error at line 1, column 17"),
         ({"url": "/nowhere"}, 404, "Not found: /nowhere; the SPARQL endpoint is /sparql"),
         ({"url": "/sparql", "method": "PUT", "data": b"x"}, 405, "This endpoint is read-only"),
-        ({"url": "/sparql", "data": b"x", "headers": {"Content-Type": "text/turtle"}}, 415, "Unsupported Content-Type text/turtle"),
-        ({"url": "/sparql?query=ASK%7B%7D", "headers": {"Accept": "image/png"}}, 406, "Not acceptable: this query gives boolean"),
-        ({"url": "/sparql", "data": b"q" * 1_000_001, "headers": {"Content-Type": "application/sparql-query"}}, 413, "Request too large"),
+        (
+            {"url": "/sparql", "data": b"x", "headers": {"Content-Type": "text/turtle"}},
+            415,
+            "Unsupported Content-Type text/turtle",
+        ),
+        (
+            {"url": "/sparql?query=ASK%7B%7D", "headers": {"Accept": "image/png"}},
+            406,
+            "Not acceptable: this query gives boolean",
+        ),
+        (
+            {"url": "/sparql", "data": b"q" * 1_000_001, "headers": {"Content-Type": "application/sparql-query"}},
+            413,
+            "Request too large",
+        ),
     ],
-)  # fmt: skip
+)
 def test_protocol_errors(endpoint, request_args, status, message):
     url = endpoint.url[: -len("/sparql")] + request_args.pop("url")
     got, headers, body = http(url, **request_args)
@@ -366,7 +403,9 @@ def test_browser_get_without_query_goes_to_the_page(endpoint):
 
 def test_query_command_on_the_endpoint(endpoint):
     """`gbakg query --endpoint` against our own server, bindings resolved there."""
-    result = CliRunner().invoke(cli, ["query", "partners-of", "--bind", "org=IDEA", "--endpoint", endpoint.url, "--format", "csv"])
+    result = CliRunner().invoke(
+        cli, ["query", "partners-of", "--bind", "org=IDEA", "--endpoint", endpoint.url, "--format", "csv"]
+    )
     assert result.exit_code == 0, result.output
     local_result = CliRunner().invoke(cli, ["query", "partners-of", "--bind", "org=IDEA", "--format", "csv"])
     assert result.output == local_result.output and result.output.count("\n") >= 2
@@ -390,7 +429,19 @@ def _children(pid: int) -> set[int]:
 def test_serve_command(tiny_file):
     """`gbakg serve --port 0` prints its URL, answers, and stops with its workers on Ctrl+C."""
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "PYTHONUNBUFFERED": "1"}
-    command = [sys.executable, "-m", "gbakg", "serve", "--port", "0", "--graph", str(tiny_file), "--quiet", "--workers", "1"]
+    command = [
+        sys.executable,
+        "-m",
+        "gbakg",
+        "serve",
+        "--port",
+        "0",
+        "--graph",
+        str(tiny_file),
+        "--quiet",
+        "--workers",
+        "1",
+    ]
     process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env=env)
     try:
         first = process.stderr.readline()
@@ -404,7 +455,10 @@ def test_serve_command(tiny_file):
         process.send_signal(signal.SIGINT)
         assert process.wait(30) == 0
         time.sleep(0.2)
-        assert not any(Path(f"/proc/{pid}").exists() and "Z" not in Path(f"/proc/{pid}/stat").read_text().split()[2] for pid in workers)
+        assert not any(
+            Path(f"/proc/{pid}").exists() and "Z" not in Path(f"/proc/{pid}/stat").read_text().split()[2]
+            for pid in workers
+        )
     finally:
         if process.poll() is None:
             process.kill()
@@ -421,4 +475,3 @@ def test_serve_refuses_bad_input(tmp_path):
 def test_serve_help_names_the_defaults():
     result = CliRunner().invoke(cli, ["serve", "--help"])
     assert "--host TEXT" in result.output and "127.0.0.1" in result.output and "--timeout FLOAT" in result.output
-

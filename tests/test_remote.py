@@ -20,7 +20,7 @@ from click.testing import CliRunner
 from gbakg import engine, remote, sparql
 from gbakg.cli import cli
 from gbakg.errors import InputError
-from test_named_queries import CASES, run_oxigraph
+from test_named_queries import BROAD, CASES, run_oxigraph
 
 GRAPH_IRI = "https://w3id.org/gbakg/graph/curated"
 
@@ -75,7 +75,8 @@ def store():
 
 
 def count(base: str, graph: str | None = None) -> int:
-    text = f"SELECT (COUNT(*) AS ?n) WHERE {{ {'GRAPH <%s> ' % graph if graph else ''}{{ ?s ?p ?o }} }}"
+    scope = f"GRAPH <{graph}> " if graph else ""
+    text = f"SELECT (COUNT(*) AS ?n) WHERE {{ {scope}{{ ?s ?p ?o }} }}"
     result = remote.query(f"{base}/query", text)
     return int(next(iter(result))["n"].value)
 
@@ -85,7 +86,7 @@ def test_push_reports_what_it_sent(pushed, oxigraph, store):
     assert count(oxigraph) == len(store)
 
 
-@pytest.mark.parametrize(("name", "raw", "expected"), CASES)
+@pytest.mark.parametrize(("name", "raw", "expected"), CASES + BROAD)
 def test_named_queries_on_oxigraph_server(pushed, oxigraph, store, name, raw, expected):
     """Every named query gives the same rows on the server (bound by VALUES, names resolved there)."""
     variables, local_rows = run_oxigraph(store, name, raw)
@@ -114,12 +115,16 @@ def test_construct_and_ask_through_endpoint(pushed, oxigraph, store):
 def test_push_to_a_named_graph_then_append(oxigraph, write_ttl, tiny_file):
     extra = write_ttl('gbr:extra rdfs:label "Extra"@en .\n', "extra.ttl", source=False)
     runner = CliRunner()
-    first = runner.invoke(cli, ["push", "--endpoint", f"{oxigraph}/store", "--graph-iri", GRAPH_IRI, "--graph", str(tiny_file)])
+    first = runner.invoke(
+        cli, ["push", "--endpoint", f"{oxigraph}/store", "--graph-iri", GRAPH_IRI, "--graph", str(tiny_file)]
+    )
     assert first.exit_code == 0, first.output
     tiny = len(engine.open_store(engine.source_files([tiny_file])))
     assert first.output == f"{tiny} triples replaced graph <{GRAPH_IRI}> at {oxigraph}/store (HTTP 201)\n"
     assert count(oxigraph, GRAPH_IRI) == tiny
-    again = runner.invoke(cli, ["push", "--endpoint", f"{oxigraph}/store", "--graph-iri", GRAPH_IRI, "--graph", str(tiny_file)])
+    again = runner.invoke(
+        cli, ["push", "--endpoint", f"{oxigraph}/store", "--graph-iri", GRAPH_IRI, "--graph", str(tiny_file)]
+    )
     assert again.exit_code == 0 and count(oxigraph, GRAPH_IRI) == tiny  # PUT replaces: no duplicates
     added = runner.invoke(
         cli, ["push", "--endpoint", f"{oxigraph}/store", "--graph-iri", GRAPH_IRI, "--graph", str(extra), "--append"]
@@ -138,12 +143,24 @@ def test_graph_store_url():
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["query", "ASK {}", "--endpoint", "http://127.0.0.1:{port}/query"], "Error: http://127.0.0.1:{port}/query: cannot reach the endpoint ("),
-        (["push", "--endpoint", "http://127.0.0.1:{port}/store"], "Error: http://127.0.0.1:{port}/store?default: cannot reach the endpoint ("),
-        (["push", "--endpoint", "ftp://example.org/store"], "Error: ftp://example.org/store?default: not an http(s) URL"),
-        (["push", "--endpoint", "http://127.0.0.1:{port}/store", "--graph-iri", "not an iri"], "Error: --graph-iri 'not an iri': not an IRI"),
+        (
+            ["query", "ASK {}", "--endpoint", "http://127.0.0.1:{port}/query"],
+            "Error: http://127.0.0.1:{port}/query: cannot reach the endpoint (",
+        ),
+        (
+            ["push", "--endpoint", "http://127.0.0.1:{port}/store"],
+            "Error: http://127.0.0.1:{port}/store?default: cannot reach the endpoint (",
+        ),
+        (
+            ["push", "--endpoint", "ftp://example.org/store"],
+            "Error: ftp://example.org/store?default: not an http(s) URL",
+        ),
+        (
+            ["push", "--endpoint", "http://127.0.0.1:{port}/store", "--graph-iri", "not an iri"],
+            "Error: --graph-iri 'not an iri': not an IRI",
+        ),
     ],
-)  # fmt: skip
+)
 def test_unreachable_or_wrong_endpoint(args, message):
     port = _free_port()  # nothing listens there
     result = CliRunner().invoke(cli, [a.replace("{port}", str(port)) for a in args])
@@ -167,9 +184,7 @@ def test_endpoint_answer_formats_are_parsed(pushed, oxigraph):
     text = sparql.prefix_header("") + "\nSELECT ?l WHERE { gbr:idea skos:altLabel ?l }"
     answers = []
     for accept in ("application/sparql-results+json", "application/sparql-results+xml", "text/tab-separated-values"):
-        request = urllib.request.Request(
-            f"{oxigraph}/query?{urlencode({'query': text})}", headers={"Accept": accept}
-        )
+        request = urllib.request.Request(f"{oxigraph}/query?{urlencode({'query': text})}", headers={"Accept": accept})
         with urllib.request.urlopen(request) as response:
             media = response.headers["Content-Type"].split(";")[0]
             answers.append([s["l"] for s in ox.parse_query_results(response.read(), format=remote._RESULTS[media])])

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import xml.etree.ElementTree as ET
 
 import pyoxigraph as ox
 import pytest
@@ -27,7 +26,9 @@ gbr:gamma-zone a gba:InnovationZone ; rdfs:label "Gamma Zone"@en ; gba:partOf gb
 gbr:delta-one a gba:Facility ; rdfs:label "Delta"@en .
 gbr:delta-two a gba:Facility ; rdfs:label "Delta"@en .
 """
-SELECT_CITIES = "SELECT ?city ?label WHERE { ?city a gba:City ; rdfs:label ?label FILTER(LANG(?label) = 'en') } ORDER BY ?city"
+SELECT_CITIES = (
+    "SELECT ?city ?label WHERE { ?city a gba:City ; rdfs:label ?label FILTER(LANG(?label) = 'en') } ORDER BY ?city"
+)
 
 
 @pytest.fixture
@@ -39,7 +40,7 @@ def cities(write_ttl):
 def run():
     runner = CliRunner()
 
-    def invoke(*args: str, input: str | None = None):  # noqa: A002 - CliRunner's name
+    def invoke(*args: str, input: str | None = None):
         return runner.invoke(cli, list(args), input=input, catch_exceptions=False)
 
     return invoke
@@ -113,7 +114,7 @@ def test_check_bindings():
     named = sparql.named_query("no-strength-at")
     with pytest.raises(InputError, match=r"^named query no-strength-at needs --bind stage=\.\.\.; usage: "):
         sparql.check_bindings(named.text, {"kind"}, named)
-    with pytest.raises(InputError, match="^named query no-strength-at takes kind, stage; not 'place'$"):
+    with pytest.raises(InputError, match=r"^named query no-strength-at takes kind, stage; not 'place'$"):
         sparql.check_bindings(named.text, {"stage", "place"}, named)
     with pytest.raises(InputError, match=r"^--bind x: the query has no variable \?x$"):
         sparql.check_bindings("SELECT ?y WHERE { ?y ?p ?o }", {"x"}, None)
@@ -151,7 +152,8 @@ def test_query_form_and_service(text, form, service):
     [
         "SELECT ?label WHERE { ?city rdfs:label ?label }",
         "SELECT ?label { ?city rdfs:label ?label }",
-        "PREFIX x: <http://x/> SELECT ?label WHERE { { SELECT ?city WHERE { ?city a gba:City } } ?city rdfs:label ?label }",
+        "PREFIX x: <http://x/> SELECT ?label WHERE { { SELECT ?city WHERE { ?city a gba:City } } "
+        "?city rdfs:label ?label }",
         "CONSTRUCT { ?city rdfs:label ?label } WHERE { ?city rdfs:label ?label }",
         "ASK { ?city rdfs:label 'Beta City'@en }",
     ],
@@ -164,12 +166,16 @@ def test_with_values_binds_the_where_group(cities, text):
     if isinstance(result, ox.QueryBoolean):
         assert bool(result) is True
         return
-    labels = {str(t.object.value) for t in result} if isinstance(result, ox.QueryTriples) else {s["label"].value for s in result}
+    labels = (
+        {str(t.object.value) for t in result}
+        if isinstance(result, ox.QueryTriples)
+        else {s["label"].value for s in result}
+    )
     assert labels == {"Beta City", "貝塔市"}
 
 
 def test_with_values_needs_a_group():
-    with pytest.raises(InputError, match="^cannot bind variables: the query has no WHERE group$"):
+    with pytest.raises(InputError, match=r"^cannot bind variables: the query has no WHERE group$"):
         sparql.with_values("DESCRIBE <http://x/>", {"x": ox.Literal("1")})
 
 
@@ -206,9 +212,16 @@ def test_store_from_graph_and_back(cities):
 
 @pytest.mark.parametrize(
     ("name", "expected"),
-    [("Alpha City", "alpha-city"), ("ac", "alpha-city"), ("GBR:beta-city", None), ("gbr:beta-city", "beta-city"),
-     ("gamma-zone", "gamma-zone"), (f"<{GBR}gamma-zone>", "gamma-zone"), ("貝塔市", "beta-city")],
-)  # fmt: skip
+    [
+        ("Alpha City", "alpha-city"),
+        ("ac", "alpha-city"),
+        ("GBR:beta-city", None),
+        ("gbr:beta-city", "beta-city"),
+        ("gamma-zone", "gamma-zone"),
+        (f"<{GBR}gamma-zone>", "gamma-zone"),
+        ("貝塔市", "beta-city"),
+    ],
+)
 def test_resolve_in_store(cities, name, expected):
     store = engine.open_store([cities])
     if expected is None:
@@ -220,9 +233,13 @@ def test_resolve_in_store(cities, name, expected):
 
 def test_resolve_errors_match_gbakg_resolve(cities):
     store = engine.open_store([cities])
-    with pytest.raises(UnknownEntityError, match="^'Delta' is ambiguous: it names gbr:delta-one, gbr:delta-two; use one"):
+    with pytest.raises(
+        UnknownEntityError, match=r"^'Delta' is ambiguous: it names gbr:delta-one, gbr:delta-two; use one"
+    ):
         engine.resolve(store, "Delta")
-    with pytest.raises(UnknownEntityError, match=r"^unknown entity 'Alpha Cty'; did you mean 'Alpha City', 'alpha-city'\?$"):
+    with pytest.raises(
+        UnknownEntityError, match=r"^unknown entity 'Alpha Cty'; did you mean 'Alpha City', 'alpha-city'\?$"
+    ):
         engine.resolve(store, "Alpha Cty")
 
 
@@ -295,37 +312,62 @@ def test_query_json_is_sparql_results_json(run, cities):
         "head": {"vars": ["city", "order", "none"]},
         "results": {
             "bindings": [
-                {"city": {"type": "uri", "value": GBR + "alpha-city"}, "order": {"type": "literal", "value": "2", "datatype": integer}},
+                {
+                    "city": {"type": "uri", "value": GBR + "alpha-city"},
+                    "order": {"type": "literal", "value": "2", "datatype": integer},
+                },
                 {"city": {"type": "uri", "value": GBR + "beta-city"}},
             ]
         },
-    }  # fmt: skip
+    }
 
 
 def test_query_xml_parses_back(run, cities):
     out = run("query", SELECT_CITIES, "--graph", str(cities), "--format", "xml").output
     parsed = ox.parse_query_results(out.encode(), format=ox.QueryResultsFormat.XML)
-    assert [(s["city"].value, s["label"].language) for s in parsed] == [(GBR + "alpha-city", "en"), (GBR + "beta-city", "en")]
+    assert [(s["city"].value, s["label"].language) for s in parsed] == [
+        (GBR + "alpha-city", "en"),
+        (GBR + "beta-city", "en"),
+    ]
 
 
 @pytest.mark.parametrize(
     ("fmt", "expected"),
-    [("table", "true\n"), ("json", '{"head": {}, "boolean": true}\n'), ("csv", "_askResult\r\ntrue\r\n"), ("tsv", "_askResult\ntrue\n")],
+    [
+        ("table", "true\n"),
+        ("json", '{"head": {}, "boolean": true}\n'),
+        ("csv", "_askResult\r\ntrue\r\n"),
+        ("tsv", "_askResult\ntrue\n"),
+    ],
 )
 def test_query_ask(run, cities, fmt, expected):
     result = run("query", "ASK { gbr:alpha-city a gba:City }", "--graph", str(cities), "--format", fmt)
     assert result.exit_code == 0 and result.stdout_bytes.decode() == expected
 
 
-@pytest.mark.parametrize(("fmt", "parser"), [("ttl", "turtle"), ("nt", "nt"), ("xml", "xml"), ("json", "json-ld"), ("table", "turtle")])
+@pytest.mark.parametrize(
+    ("fmt", "parser"), [("ttl", "turtle"), ("nt", "nt"), ("xml", "xml"), ("json", "json-ld"), ("table", "turtle")]
+)
 def test_query_construct_formats(run, cities, fmt, parser):
     text = "CONSTRUCT { ?c rdfs:label ?l } WHERE { ?c a gba:City ; rdfs:label ?l }"
     out = run("query", text, "--graph", str(cities), "--format", fmt).output
     graph = Graph().parse(data=out, format=parser)
     assert set(graph) == {
-        (URIRef(GBR + "alpha-city"), URIRef("http://www.w3.org/2000/01/rdf-schema#label"), Literal("Alpha City", lang="en")),
-        (URIRef(GBR + "beta-city"), URIRef("http://www.w3.org/2000/01/rdf-schema#label"), Literal("Beta City", lang="en")),
-        (URIRef(GBR + "beta-city"), URIRef("http://www.w3.org/2000/01/rdf-schema#label"), Literal("貝塔市", lang="zh-Hant")),
+        (
+            URIRef(GBR + "alpha-city"),
+            URIRef("http://www.w3.org/2000/01/rdf-schema#label"),
+            Literal("Alpha City", lang="en"),
+        ),
+        (
+            URIRef(GBR + "beta-city"),
+            URIRef("http://www.w3.org/2000/01/rdf-schema#label"),
+            Literal("Beta City", lang="en"),
+        ),
+        (
+            URIRef(GBR + "beta-city"),
+            URIRef("http://www.w3.org/2000/01/rdf-schema#label"),
+            Literal("貝塔市", lang="zh-Hant"),
+        ),
     }
     if fmt == "ttl":
         assert "@prefix gbr: <https://w3id.org/gbakg/id/> ." in out
@@ -334,9 +376,17 @@ def test_query_construct_formats(run, cities, fmt, parser):
 @pytest.mark.parametrize(
     ("text", "fmt", "message"),
     [
-        ("SELECT * WHERE { ?s ?p ?o }", "ttl", "Error: --format ttl is for graphs; a SELECT result takes table, csv, tsv, json, xml"),
+        (
+            "SELECT * WHERE { ?s ?p ?o }",
+            "ttl",
+            "Error: --format ttl is for graphs; a SELECT result takes table, csv, tsv, json, xml",
+        ),
         ("ASK { ?s ?p ?o }", "nt", "Error: --format nt is for graphs; an ASK result takes table, csv, tsv, json, xml"),
-        ("DESCRIBE gbr:alpha-city", "csv", "Error: --format csv is for SELECT results; a graph takes table, ttl, nt, json, xml"),
+        (
+            "DESCRIBE gbr:alpha-city",
+            "csv",
+            "Error: --format csv is for SELECT results; a graph takes table, ttl, nt, json, xml",
+        ),
     ],
 )
 def test_query_format_must_suit_the_result(run, cities, text, fmt, message):
@@ -380,7 +430,9 @@ def test_named_query_needs_its_binding(run):
 
 
 def test_named_query_on_a_small_graph(run, cities):
-    result = run("query", "no-strength-at", "--bind", "stage=gbr:stage-research", "--graph", str(cities), "--format", "csv")
+    result = run(
+        "query", "no-strength-at", "--bind", "stage=gbr:stage-research", "--graph", str(cities), "--format", "csv"
+    )
     assert result.exit_code == 0
     assert result.output.splitlines() == [
         "place,kind",
@@ -403,10 +455,13 @@ def test_query_list(run):
     [
         ([], "Error: give a QUERY (SPARQL text, a .rq file, - or a named query); --list shows the named ones"),
         (["--list", "who-leads"], "Error: --list takes no QUERY"),
-        (["ASK {}", "--endpoint", "http://127.0.0.1:9/sparql", "--graph", "x.ttl"], "Error: --endpoint asks a remote store; --graph and --with-curated do not apply"),
+        (
+            ["ASK {}", "--endpoint", "http://127.0.0.1:9/sparql", "--graph", "x.ttl"],
+            "Error: --endpoint asks a remote store; --graph and --with-curated do not apply",
+        ),
         (["ASK {}", "--with-curated"], "Error: --with-curated needs at least one --graph"),
     ],
-)  # fmt: skip
+)
 def test_query_usage_errors(run, args, message):
     result = run("query", *args)
     assert result.exit_code == 2 and result.output.strip().splitlines()[-1] == message

@@ -75,7 +75,9 @@ def query(
         _list_named(fmt)
         return
     if not query_spec:
-        raise click.UsageError("give a QUERY (SPARQL text, a .rq file, - or a named query); --list shows the named ones")
+        raise click.UsageError(
+            "give a QUERY (SPARQL text, a .rq file, - or a named query); --list shows the named ones"
+        )
     text, named = sparql.read_query(query_spec, stdin=lambda: click.get_text_stream("stdin").read())
     raw = sparql.parse_bind_options(binds)
     sparql.check_bindings(text, raw, named)
@@ -122,7 +124,9 @@ def _list_named(fmt: str) -> None:
 @click.option(
     "--max-rows", type=int, default=100_000, show_default=True, help="Largest result served, rows or triples (422)."
 )
-@click.option("--workers", type=int, default=2, show_default=True, help="Query worker processes, each holding the graph.")
+@click.option(
+    "--workers", type=int, default=2, show_default=True, help="Query worker processes, each holding the graph."
+)
 @click.option("--quiet", is_flag=True, help="Do not log each request.")
 @graph_options
 def serve(
@@ -141,7 +145,8 @@ def serve(
     Accept header; CORS for browser clients. Updates and SERVICE are refused (403); a query that
     runs past --timeout is stopped (504) while other queries go on.
     """
-    from gbakg.endpoint import make_endpoint, serve as run
+    from gbakg.endpoint import make_endpoint
+    from gbakg.endpoint import serve as run
 
     for name, value in (("--timeout", timeout), ("--max-rows", max_rows), ("--workers", workers)):
         if value <= 0:

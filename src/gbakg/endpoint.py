@@ -107,7 +107,7 @@ def answer(store: Any, text: str, accept: str | None, requested: str | None, gra
         kind = result_kind(result)
         chosen = negotiate(accept, kind, requested)
         if chosen is None:
-            offered = ", ".join(sorted({m for m in (_GRAPH_MEDIA if kind == "graph" else _SOLUTION_MEDIA)}))
+            offered = ", ".join(sorted(_GRAPH_MEDIA if kind == "graph" else _SOLUTION_MEDIA))
             return 406, TEXT, f"Not acceptable: this query gives {kind}; available: {offered}\n".encode()
         chunks = render(result, chosen[1], limit=max_rows)
         body = b"".join(c if isinstance(c, bytes) else c.encode("utf-8") for c in chunks)
@@ -182,7 +182,10 @@ class WorkerPool:
         env = {**os.environ, "PYTHONPATH": os.pathsep.join([_SRC, os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)}
         code = "import sys; from gbakg.endpoint import _worker_main; _worker_main(int(sys.argv[1]))"
         process = subprocess.Popen(
-            [sys.executable, "-c", code, str(theirs.fileno())], pass_fds=[theirs.fileno()], env=env, stdin=subprocess.DEVNULL
+            [sys.executable, "-c", code, str(theirs.fileno())],
+            pass_fds=[theirs.fileno()],
+            env=env,
+            stdin=subprocess.DEVNULL,
         )
         theirs.close()
         worker = _Worker(process, Connection(ours.detach()))
@@ -315,7 +318,7 @@ class _Handler(BaseHTTPRequestHandler):
     server: Endpoint
     server_version = "gbakg-sparql"
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class names it so
+    def log_message(self, format: str, *args: Any) -> None:
         if not self.server.quiet:
             super().log_message(format, *args)
 
@@ -375,7 +378,9 @@ class _Handler(BaseHTTPRequestHandler):
         elif kind == "application/sparql-query":
             params["query"] = [*params.get("query", []), body.decode("utf-8", "replace")]
         else:
-            return self._error(415, f"Unsupported Content-Type {kind or '(none)'}: use {_FORM} or application/sparql-query")
+            return self._error(
+                415, f"Unsupported Content-Type {kind or '(none)'}: use {_FORM} or application/sparql-query"
+            )
         self._dispatch(params)
 
     def _drain(self, length: int, cap: int = 64_000_000) -> None:
@@ -401,7 +406,9 @@ class _Handler(BaseHTTPRequestHandler):
             return self._read_only()
         queries = params.get("query", [])
         if len(queries) != 1 or not queries[0].strip():
-            return self._error(400, "Give exactly one query: GET /sparql?query=... or POST a form or application/sparql-query")
+            return self._error(
+                400, "Give exactly one query: GET /sparql?query=... or POST a form or application/sparql-query"
+            )
         text = queries[0]
         if is_update(text):
             return self._read_only()

@@ -161,9 +161,7 @@ def with_values(text: str, bindings: Mapping[str, ox.NamedNode | ox.Literal | ox
     return inject_values(text, bindings)[0]
 
 
-def inject_values(
-    text: str, bindings: Mapping[str, ox.NamedNode | ox.Literal | ox.BlankNode]
-) -> tuple[str, int, int]:
+def inject_values(text: str, bindings: Mapping[str, ox.NamedNode | ox.Literal | ox.BlankNode]) -> tuple[str, int, int]:
     """:func:`with_values`, also returning the offset and length of what was inserted."""
     if not bindings:
         return text, len(text), 0

@@ -63,6 +63,13 @@ def _write_rdf(rdf: Any, target: str) -> None:
     click.echo(f"wrote {target}", err=True)
 
 
+def _some(items: list[str], limit: int | None) -> list[str]:
+    """The first ``limit`` items, and how many more there are."""
+    if limit is None or len(items) <= limit:
+        return items
+    return [*items[:limit], f"… {len(items) - limit} more"]
+
+
 def _note(text: str, fmt: str) -> None:
     """A line about how results were computed: above a table, on stderr for machine formats."""
     click.echo(f"# {text}", err=fmt != "table")
@@ -216,7 +223,8 @@ def communities(
 ) -> None:
     """Communities by Louvain (seeded) and greedy modularity, with each partition's modularity.
 
-    The table lists communities of two or more; csv and json list singletons too.
+    The table lists communities of two or more, and at most eight members of each; csv and json
+    list every community and member.
     """
     from gbakg.analysis import communities as run
     from gbakg.formats import render
@@ -242,7 +250,7 @@ def communities(
                     "community": i,
                     "size": len(members),
                     "modularity": found["modularity"],
-                    "members": [g.nodes[m].get("label", m) for m in members],
+                    "members": _some([g.nodes[m].get("label", m) for m in members], 8 if fmt == "table" else None),
                     "iris": members,
                 }
             )

@@ -6,15 +6,17 @@ import re
 
 import pytest
 from click.testing import CliRunner
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
 from conftest import PREFIXES
 from gbakg.asof import as_of
 from gbakg.cli import cli
+from gbakg.clikit import graph_options
 from gbakg.dates import literal_period, parse_date
 from gbakg.errors import InputError
 from gbakg.namespaces import GBA, GBR, GBS, SCHEMA
+from gbakg.paths import ontology_files
 from timedata import ALL_NODES, DATED_GRAPH, DATED_TEXT
 
 
@@ -280,3 +282,31 @@ def test_cli_bad_as_of_is_one_line_exit_2(tmp_path, dated_file, command, bad):
 def test_every_loading_command_offers_as_of(command):
     result = CliRunner().invoke(cli, [command, "--help"])
     assert "--as-of DATE" in result.output
+
+
+@pytest.mark.parametrize("cutoff", [None, "2020"])
+def test_graph_files_for_file_engines(dated_file, cutoff):
+    """Engines that read files get the sources, or with --as-of one file of the filtered graph."""
+    import click
+
+    from gbakg.clikit import graph_files, load_graph
+    from gbakg.store import parse_files
+
+    args = ["--as-of", cutoff] if cutoff else []
+
+    @click.command()
+    @graph_options
+    def probe(graphs, with_curated):
+        files = graph_files(graphs, with_curated)
+        loaded = parse_files(files)
+        assert set(map(_ground, loaded)) == set(map(_ground, load_graph(graphs, with_curated)))
+        click.echo(len(files))
+
+    result = CliRunner().invoke(probe, ["--graph", str(dated_file), *args], standalone_mode=False)
+    assert result.exception is None, result.output
+    assert result.output.strip() == ("1" if cutoff else str(1 + len(ontology_files())))
+
+
+def _ground(triple):
+    """A triple with blank nodes blanked out, to compare graphs parsed from different files."""
+    return tuple("_" if isinstance(t, BNode) else t for t in triple)

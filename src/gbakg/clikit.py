@@ -87,6 +87,30 @@ def load_graph(graphs: tuple[str, ...], with_curated: bool):  # type: ignore[no-
     return graph
 
 
+def graph_files(graphs: tuple[str, ...], with_curated: bool) -> list:
+    """The Turtle files an engine that reads files (Oxigraph) should load, honouring ``--as-of``.
+
+    Without ``--as-of``: the files themselves, ontology included. With it: one temporary Turtle
+    file holding the filtered graph (data + ontology), removed when the process exits.
+    """
+    from gbakg.engine import source_files
+
+    if with_curated and not graphs:
+        raise click.UsageError("--with-curated needs at least one --graph")
+    if as_of_date() is None:
+        return source_files(list(graphs) or None, with_curated=with_curated)
+    import atexit
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    folder = Path(tempfile.mkdtemp(prefix="gbakg-as-of-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    path = folder / "as-of.ttl"
+    load_graph(graphs, with_curated).serialize(destination=path, format="turtle", encoding="utf-8")
+    return [path]
+
+
 class GbakgGroup(click.Group):
     """A group that turns every GbakgError into a one-line message and its exit code."""
 

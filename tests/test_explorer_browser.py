@@ -254,3 +254,20 @@ def test_twenty_thousand_nodes_draw(browser, tmp_path):
     assert_drawn(opened, g)
     assert opened.page.evaluate("network.physics.options.enabled") is False
     opened.page.context.close()
+
+
+def test_notebook_widget_draws_inside_its_iframe(browser, tiny, tmp_path):
+    from gbakg.viz import explorer_widget
+
+    host = tmp_path / "notebook.html"
+    host.write_text(f"<!DOCTYPE html><html><body>{explorer_widget(tiny)._repr_html_()}</body></html>", encoding="utf-8")
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(host.resolve().as_uri())
+    frame = page.frame_locator("iframe")
+    frame.locator("body[data-ready]").wait_for(state="attached")
+    assert frame.locator("#status").inner_text() == "14 nodes · 7 links"
+    assert requests == [host.resolve().as_uri()]
+    context.close()

@@ -61,6 +61,15 @@ BAD_CASES = {
         "gbr:agreement-alpha-beta",
         "signing date must be typed",
     ),
+    "untyped-post-start": (
+        """gbr:person-x a gba:Person ; rdfs:label "X"@en .
+           gbr:role-boss a org:Role ; rdfs:label "Boss"@en .
+           gbr:post-2 a org:Membership ; rdfs:label "Post"@en ; org:member gbr:person-x ;
+              org:organization gbr:alpha-university ; org:role gbr:role-boss ; schema:startDate "last spring" ;
+              prov:wasDerivedFrom gbs:tiny ; gba:quote "Alpha University" .""",
+        "gbr:post-2",
+        "start date must be typed",
+    ),
     "member-not-a-person": (
         """gbr:role-boss a org:Role ; rdfs:label "Boss"@en .
            gbr:post-1 a org:Membership ; rdfs:label "Post"@en ; org:member gbr:beta-lab ;

@@ -19,6 +19,10 @@ _API = {
     "stats": "gbakg.stats",
     "build": "gbakg.build",
     "GbakgError": "gbakg.errors",
+    "facts_from": "gbakg.provenance",
+    "as_of": "gbakg.asof",
+    "milestones": "gbakg.timeline",
+    "resolve": "gbakg.resolve",
 }
 
 __all__ = [*_API, "__version__"]

@@ -35,7 +35,19 @@ from gbakg.namespaces import GBA, QUALIFIED_CLASSES, SCHEMA
 
 # Milestone events that bring their entity into being; matched case-insensitively, whole string.
 BEGINNING_EVENTS = frozenset(
-    {"founded", "established", "set up", "opened", "officially opened", "inaugurated", "launched", "signed", "issued"}
+    {
+        "founded",
+        "established",
+        "set up",
+        "opened",
+        "officially opened",
+        "inaugurated",
+        "launched",
+        "signed",
+        "issued",
+        "commissioned",
+        "completed and commissioned",
+    }
 )
 
 # Dates that say when the node itself began: if after the cut-off, the node did not exist yet.

@@ -111,7 +111,9 @@ def centrality(
             f"betweenness and closeness sampled from {pivots} pivots (seed {seed}): "
             f"{n} nodes > {threshold}; --exact computes them exactly"
         )
-        betweenness = nx.betweenness_centrality(simple, k=pivots, seed=seed)
+        _, indexed = _indexed(simple)  # sample pivots by position in sorted order, whatever the load order
+        by_index = nx.betweenness_centrality(indexed, k=pivots, seed=seed)
+        betweenness = {name: by_index[i] for i, name in enumerate(sorted(simple))}
         closeness = _sampled_closeness(simple, pivots, seed)
     else:
         method = f"exact ({n} nodes)"
@@ -306,19 +308,38 @@ def communities(
     simple = simple_graph(g)
     if simple.number_of_edges() == 0:
         raise AnalysisError("the graph has no links, so it has no communities")
+    names, indexed = _indexed(simple)
     results = {}
     for method in methods:
         if method == "louvain":
-            found = nx.community.louvain_communities(simple, weight="weight", resolution=resolution, seed=seed)
+            found = nx.community.louvain_communities(indexed, weight="weight", resolution=resolution, seed=seed)
         elif method == "greedy":
-            found = nx.community.greedy_modularity_communities(simple, weight="weight", resolution=resolution)
+            found = nx.community.greedy_modularity_communities(indexed, weight="weight", resolution=resolution)
         else:
             raise InputError(f"unknown community method {method!r}; use louvain or greedy")
+        found = [{names[i] for i in c} for c in found]
         groups = [sorted(c, key=lambda n: (label(simple, n), n)) for c in found]
         groups.sort(key=lambda c: (-len(c), label(simple, c[0])))
         modularity = nx.community.modularity(simple, found, weight="weight", resolution=resolution)
         results[method] = {"modularity": modularity, "communities": groups}
     return results
+
+
+def _indexed(g: nx.Graph) -> tuple[list[str], nx.Graph]:
+    """The graph with nodes renumbered 0..n-1 in sorted order, and the names back.
+
+    The community algorithms keep nodes in sets; a set of strings iterates in an order that changes
+    with each process's hash seed, a set of small integers does not. Renumbering keeps every
+    tie-break inside them independent of it, and of the order the data was loaded in.
+    """
+    names = sorted(g)
+    index = {n: i for i, n in enumerate(names)}
+    h = nx.Graph()
+    h.add_nodes_from(range(len(names)))
+    h.add_weighted_edges_from(
+        sorted((*sorted((index[u], index[v])), w) for u, v, w in g.edges(data="weight", default=1))
+    )
+    return names, h
 
 
 # ---------------------------------------------------------------- link prediction

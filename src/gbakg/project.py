@@ -91,29 +91,39 @@ def full_graph(graph: Graph, *, include_vocabulary: bool = True, include_sources
     Value-chain stages are nodes unless ``include_vocabulary`` is false; sources become nodes,
     linked by ``prov:wasDerivedFrom`` from what they attest, only with ``include_sources``.
     """
+    depth: dict[URIRef, int] = {}
+
+    def rank(cls: URIRef) -> tuple[bool, int, str]:
+        # the most specific class: a gba: class over an imported one, then the deepest, then by IRI
+        if cls not in depth:
+            depth[cls] = sum(1 for _ in graph.transitive_objects(cls, RDFS.subClassOf))
+        return (str(cls).startswith(str(GBA)), depth[cls], str(cls))
+
     types: dict[URIRef, URIRef] = {}
     for s, cls in graph.subject_objects(RDF.type):
-        if isinstance(s, URIRef) and s.startswith(str(GBR)) and cls not in _NOT_NODES:
+        if isinstance(s, URIRef) and s.startswith(str(GBR)) and isinstance(cls, URIRef) and cls not in _NOT_NODES:
             if cls == GBA.ValueChainStage and not include_vocabulary:
                 continue
-            # keep the most specific asserted class: a gba: class wins over an imported one
-            if s not in types or (str(cls).startswith(str(GBA)) and not str(types[s]).startswith(str(GBA))):
+            if s not in types or rank(cls) > rank(types[s]):
                 types[s] = cls
 
+    # rdflib's triple order changes from one process to the next: everything is sorted here, so the
+    # same data always gives the same graph (and the same seeded communities and samples).
     evidence = evidence_index(graph)
     g = nx.MultiDiGraph()
-    for node, cls in types.items():
-        own = evidence.get((node, None, None)) or evidence.get((node, RDF.type, cls), [])
-        g.add_node(str(node), iri=str(node), label=_slug(node), type=curie(str(cls)), evidence=list(own))
+    for node in sorted(types):
+        own = evidence.get((node, None, None)) or evidence.get((node, RDF.type, types[node]), [])
+        g.add_node(str(node), iri=str(node), label=_slug(node), type=curie(str(types[node])), evidence=_sorted(own))
 
-    labels: dict[URIRef, str] = {}
+    labels: dict[URIRef, list[tuple[int, str]]] = defaultdict(list)
+    edges = []
     for s, p, o in graph:
         if s not in types or p in _SKIP_PREDICATES:
             continue
         attrs = g.nodes[str(s)]
         if p in NAMING_PREDICATES:
-            if isinstance(o, Literal) and (p == RDFS.label and (o.language in (None, "en") or s not in labels)):
-                labels[s] = str(o)
+            if isinstance(o, Literal) and p == RDFS.label:
+                labels[s].append(({"en": 0, None: 1}.get(o.language, 2), str(o)))
             elif isinstance(o, Literal) and p == SKOS.altLabel:
                 attrs.setdefault("aliases", []).append(str(o))
             continue
@@ -123,19 +133,22 @@ def full_graph(graph: Graph, *, include_vocabulary: bool = True, include_sources
             value = value if type(value) in (int, float, bool) else str(o)  # a Literal is a str subclass
             attrs[key] = value if key not in attrs else [*_as_list(attrs[key]), value]
         elif o in types:
-            if p == GBA.locatedIn and "place" not in attrs:
-                attrs["place"] = str(o)
             ev = evidence.get((s, p, o)) or evidence.get((s, None, None), [])
-            g.add_edge(str(s), str(o), key=key, relation=key, evidence=list(ev))
+            edges.append((str(s), str(o), key, ev))
         elif isinstance(o, URIRef) and not o.startswith(str(GBR)):
             value = curie(str(o))  # an ontology term such as gba:Planned
             attrs[key] = value if key not in attrs else [*_as_list(attrs[key]), value]
         # BNodes and gbr: resources without a type are not entities: nothing to link to
-    for node, label in labels.items():
-        g.nodes[str(node)]["label"] = label
-    for node in g:
-        if "aliases" in g.nodes[node]:
-            g.nodes[node]["aliases"].sort()
+    for s, o, key, ev in sorted(edges, key=lambda e: e[:3]):
+        g.add_edge(s, o, key=key, relation=key, evidence=_sorted(ev))
+        if key == "gba:locatedIn" and "place" not in g.nodes[s]:
+            g.nodes[s]["place"] = o  # the first in IRI order when there are several
+    for node, names in labels.items():
+        g.nodes[str(node)]["label"] = min(names)[1]
+    for _, attrs in g.nodes(data=True):
+        for key, value in attrs.items():
+            if isinstance(value, list) and key != "evidence":
+                value.sort(key=lambda v: (type(v).__name__, str(v)))
 
     places, homes = place_classes(graph)
     for node, home in home_places(g, places, homes).items():
@@ -295,6 +308,10 @@ def analysis_to_rdf(
             for member in members:
                 out.add((community, GBX.member, URIRef(member)))
     return out
+
+
+def _sorted(evidence: Sequence[Evidence]) -> list[Evidence]:
+    return sorted(evidence, key=lambda ev: (ev["source"], ev["quote"]))
 
 
 def _actor_attrs(attrs: Mapping[str, Any]) -> dict[str, Any]:

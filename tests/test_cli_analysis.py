@@ -72,6 +72,11 @@ def test_path_on_the_collaboration_graph(run, net_file):
     assert result.output.splitlines()[1] == "Pat One —[membership: Pat One at Beta Lab]— Beta Lab"
 
 
+def test_path_to_itself(run, net_file):
+    result = run("path", "AU", "gbr:uni-a", "--graph", net_file)
+    assert (result.exit_code, result.output) == (0, "Alpha University is both ends: a path of no hops.\n")
+
+
 def test_all_paths(run, net_file):
     result = run("path", "AU", "Gamma Firm", "--all", "--graph", net_file, "--format", "json")
     paths = json.loads(result.stdout)
@@ -95,9 +100,15 @@ def test_all_paths(run, net_file):
         (("neighbors", "Bta Lab"), 2, "Error: unknown entity 'Bta Lab'; did you mean 'Beta Lab'?"),
         (("suggest", "--for", "Gama Firm"), 2, "Error: unknown entity 'Gama Firm'; did you mean 'Gamma Firm'?"),
         (
+            ("suggest", "--for", "Alpha University: research"),
+            2,
+            "Error: 'Alpha University: research' (gbr:s1) is not in the collaboration graph: "
+            "suggestions are for actors",
+        ),
+        (
             ("path", "gbr:s1", "AU", "--via", "collab"),
             2,
-            "Error: 'gbr:s1' (gbr:s1) is not in the collaboration graph; try --via full",
+            "Error: gbr:s1 is not in the collaboration graph; try --via full",
         ),
     ],
 )

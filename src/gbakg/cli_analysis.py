@@ -43,7 +43,7 @@ def _project(graph: Any, projection: str) -> Any:
     return collab if projection == "collab" else place_graph(collab)
 
 
-def _entity(graph: Any, g: Any, name: str, projection: str) -> str:
+def _entity(graph: Any, g: Any, name: str, projection: str, hint: str = "; try --via full") -> str:
     """Resolve a name the user typed and check it is a node of the projection."""
     from gbakg.errors import InputError
     from gbakg.namespaces import curie
@@ -51,7 +51,8 @@ def _entity(graph: Any, g: Any, name: str, projection: str) -> str:
 
     node = str(resolve(graph, name))
     if node not in g:
-        raise InputError(f"{name!r} ({curie(node)}) is not in the {_NAMES[projection]}; try --via full")
+        shown = name if name == curie(node) else f"{name!r} ({curie(node)})"
+        raise InputError(f"{shown} is not in the {_NAMES[projection]}{hint}")
     return node
 
 
@@ -170,6 +171,9 @@ def path(
     graph = load_graph(graphs, with_curated)
     g = _project(graph, via)
     a, b = _entity(graph, g, source, via), _entity(graph, g, target, via)
+    if a == b:
+        click.echo(f"{g.nodes[a]['label']} is both ends: a path of no hops.")
+        return
     paths = shortest_paths(g, a, b, all_paths=all_paths, graph_name=_NAMES[via])
     if fmt == "json":
         click.echo(json.dumps(paths, ensure_ascii=False, indent=2))
@@ -304,7 +308,7 @@ def suggest(entity: str | None, by: str, top: int, fmt: str, graphs: tuple[str, 
 
     graph = load_graph(graphs, with_curated)
     g = _project(graph, "collab")
-    node = _entity(graph, g, entity, "collab") if entity else None
+    node = _entity(graph, g, entity, "collab", ": suggestions are for actors") if entity else None
     rows = run(g, top=top, by=by, node=node)
     columns = ["a_label", "b_label", "adamic_adar", "jaccard", "resource_allocation", "shared"]
     if fmt != "table":

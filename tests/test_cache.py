@@ -131,5 +131,47 @@ def test_worth_caching_only_big_inputs(tmp_path: Path, size: int, expected: bool
 def test_default_cache_dir_follows_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("GBAKG_CACHE", str(tmp_path / "c"))
     assert cache.default_cache_dir() == tmp_path / "c"
+    assert cache.enabled()
     monkeypatch.delenv("GBAKG_CACHE")
     assert cache.default_cache_dir() == Path("build") / ".store"
+    assert cache.enabled()
+
+
+@pytest.mark.parametrize("value", ["off", "OFF", "0", "no", "false"])
+def test_the_cache_can_be_turned_off(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    monkeypatch.setenv("GBAKG_CACHE", value)
+    assert not cache.enabled()
+    assert cache.default_cache_dir() == Path("build") / ".store"
+
+
+def test_the_engine_opens_big_inputs_from_the_cache(
+    data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """engine.open_store parses once; the second open of unchanged files reuses the store."""
+    from gbakg import engine
+
+    monkeypatch.setenv("GBAKG_CACHE", str(tmp_path / "cache"))
+    calls: list[int] = []
+    real = engine._load
+    monkeypatch.setattr(engine, "_load", lambda store, files: (calls.append(1), real(store, files)))
+    monkeypatch.setattr(cache, "worth_caching", lambda files, min_bytes=0: True)
+    assert _count(engine.open_store([data])) == 2
+    assert _count(engine.open_store([data])) == 2
+    assert calls == [1]
+    assert cache.is_cached([data], tmp_path / "cache")
+
+
+@pytest.mark.parametrize("setting", ["small", "off", "forced-off"])
+def test_the_engine_parses_into_memory_otherwise(
+    data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, setting: str
+) -> None:
+    """Small inputs, GBAKG_CACHE=off and cache=False all parse into a writable in-memory store."""
+    from gbakg import engine
+
+    monkeypatch.setenv("GBAKG_CACHE", "off" if setting == "off" else str(tmp_path / "cache"))
+    if setting != "small":
+        monkeypatch.setattr(cache, "worth_caching", lambda files, min_bytes=0: True)
+    store = engine.open_store([data], cache=False if setting == "forced-off" else None)
+    store.update(f"INSERT DATA {{ <{EX}x> <{EX}p> <{EX}y> }}")
+    assert _count(store) == 3
+    assert not (tmp_path / "cache").exists()

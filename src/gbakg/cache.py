@@ -38,9 +38,18 @@ MIN_BYTES = 4_000_000
 _STALE_TMP_SECONDS = 3600
 
 
+_OFF = ("off", "0", "no", "false")
+
+
+def enabled() -> bool:
+    """False when ``GBAKG_CACHE`` is ``off`` (or 0, no, false): then every command parses its files."""
+    return os.environ.get("GBAKG_CACHE", "").strip().lower() not in _OFF
+
+
 def default_cache_dir() -> Path:
     """``$GBAKG_CACHE`` if set, else ``build/.store`` in the current folder (beside ``gbakg build``'s output)."""
-    return Path(os.environ.get("GBAKG_CACHE") or Path("build") / ".store")
+    chosen = os.environ.get("GBAKG_CACHE", "").strip()
+    return Path(chosen) if chosen and chosen.lower() not in _OFF else Path("build") / ".store"
 
 
 def worth_caching(files: Iterable[PathLike], min_bytes: int = MIN_BYTES) -> bool:

@@ -47,12 +47,26 @@ def source_files(sources: Sequence[PathLike] | None = None, *, with_curated: boo
     return list(dict.fromkeys(files))
 
 
-def open_store(files: list[Path]) -> ox.Store:
-    """Load Turtle files into a new in-memory store; a syntax error names the file and line.
+def open_store(files: list[Path], *, cache: bool | None = None) -> ox.Store:
+    """Load Turtle files into a store; a syntax error names the file and line.
 
     Parsing is lenient about IRIs (as rdflib is), so drafts that rdflib reads load here too.
+    Big inputs (:func:`gbakg.cache.worth_caching`) are kept as a persistent, read-only store in
+    ``$GBAKG_CACHE`` (default ``build/.store``): a second command on unchanged files opens it in
+    milliseconds instead of parsing again. ``cache`` forces it on or off; ``GBAKG_CACHE=off`` too.
     """
+    from gbakg import cache as stores
+
+    if cache is None:
+        cache = stores.enabled() and stores.worth_caching(files)
+    if cache:
+        return stores.cached_store(files, loader=_load)
     store = ox.Store()
+    _load(store, files)
+    return store
+
+
+def _load(store: ox.Store, files: Sequence[PathLike]) -> None:
     for file in files:
         path = Path(file)
         try:
@@ -62,7 +76,6 @@ def open_store(files: list[Path]) -> ox.Store:
             raise ParseError(f"{where}: invalid Turtle: {_first_line(e.msg)}") from e
         except OSError as e:
             raise InputError(f"{path}: cannot read ({e.strerror or e})") from e
-    return store
 
 
 def store_from_graph(graph: Any) -> ox.Store:

@@ -51,8 +51,8 @@ def evidence_index(graph: Graph) -> dict[tuple, list[Evidence]]:
     titles = {s: str(t) for s, t in graph.subject_objects(RDFS.label) if s.startswith(str(GBS))}
     index: dict[tuple, list[Evidence]] = defaultdict(list)
     statement_parts: dict[Any, dict] = defaultdict(dict)
-    for st, p, o in graph.triples((None, None, None)):
-        if p in (RDF.subject, RDF.predicate, RDF.object, PROV.wasDerivedFrom, GBA.quote):
+    for p in (GBA.quote, PROV.wasDerivedFrom, RDF.subject, RDF.predicate, RDF.object):
+        for st, o in graph.subject_objects(p):  # the predicate index: only these triples are touched
             statement_parts[st][p] = o
     for node, parts in statement_parts.items():
         quote, source = parts.get(GBA.quote), parts.get(PROV.wasDerivedFrom)
@@ -117,8 +117,8 @@ def full_graph(graph: Graph, *, include_vocabulary: bool = True, include_sources
 
     labels: dict[URIRef, list[tuple[int, str]]] = defaultdict(list)
     edges = []
-    for s, p, o in graph:
-        if s not in types or p in _SKIP_PREDICATES:
+    for s, p, o in ((node, p, o) for node in types for p, o in graph.predicate_objects(node)):
+        if p in _SKIP_PREDICATES:
             continue
         attrs = g.nodes[str(s)]
         if p in NAMING_PREDICATES:

@@ -285,9 +285,17 @@ class Endpoint(ThreadingHTTPServer):
         host, port = self.server_address[:2]
         return f"http://{host}:{port}/sparql"
 
+    def serve_forever(self, poll_interval: float = 0.5) -> None:
+        self._serving = True
+        try:
+            super().serve_forever(poll_interval)
+        finally:
+            self._serving = False
+
     def close(self) -> None:
-        """Stop serving and stop every worker."""
-        self.shutdown()
+        """Stop serving (if serving) and stop every worker."""
+        if getattr(self, "_serving", False):
+            self.shutdown()
         self.server_close()
         self.pool.close()
 

@@ -189,3 +189,21 @@ def test_endpoint_answer_formats_are_parsed(pushed, oxigraph):
             media = response.headers["Content-Type"].split(";")[0]
             answers.append([s["l"] for s in ox.parse_query_results(response.read(), format=remote._RESULTS[media])])
     assert answers[0] == answers[1] == answers[2] and ox.Literal("IDEA", language="en") in answers[0]
+
+
+def test_push_as_of(oxigraph, write_ttl):
+    """`push --as-of` uploads the graph as it stood then."""
+    path = write_ttl(
+        """
+gbr:a-city a gba:City ; rdfs:label "A City"@en .
+gbr:b-city a gba:City ; rdfs:label "B City"@en .
+gbr:a-b a gba:Agreement ; gba:party gbr:a-city , gbr:b-city ; gba:signedOn "2021-03-05"^^xsd:date .
+"""
+    )
+    graph = "https://w3id.org/gbakg/graph/as-of-test"
+    ask = f"ASK {{ GRAPH <{graph}> {{ gbr:a-b a gba:Agreement }} }}"
+    for as_of, present in (("2020", False), ("2021", True)):
+        args = ["push", "--endpoint", f"{oxigraph}/store", "--graph-iri", graph, "--graph", str(path), "--as-of", as_of]
+        assert CliRunner().invoke(cli, args).exit_code == 0
+        assert bool(remote.query(f"{oxigraph}/query", ask)) is present
+        assert bool(remote.query(f"{oxigraph}/query", f"ASK {{ GRAPH <{graph}> {{ gbr:a-city a gba:City }} }}"))

@@ -457,7 +457,7 @@ def test_query_list(run):
         (["--list", "who-leads"], "Error: --list takes no QUERY"),
         (
             ["ASK {}", "--endpoint", "http://127.0.0.1:9/sparql", "--graph", "x.ttl"],
-            "Error: --endpoint asks a remote store; --graph and --with-curated do not apply",
+            "Error: --endpoint asks a remote store; --graph, --with-curated and --as-of do not apply",
         ),
         (["ASK {}", "--with-curated"], "Error: --with-curated needs at least one --graph"),
     ],
@@ -465,3 +465,21 @@ def test_query_list(run):
 def test_query_usage_errors(run, args, message):
     result = run("query", *args)
     assert result.exit_code == 2 and result.output.strip().splitlines()[-1] == message
+
+
+def test_query_as_of(run, write_ttl):
+    """--as-of loads the graph as it stood then: an agreement signed later is not there yet."""
+    path = write_ttl(
+        """
+gbr:a-city a gba:City ; rdfs:label "A City"@en .
+gbr:b-city a gba:City ; rdfs:label "B City"@en .
+gbr:a-b a gba:Agreement ; gba:party gbr:a-city , gbr:b-city ; gba:signedOn "2021-03-05"^^xsd:date .
+"""
+    )
+    ask = "ASK { gbr:a-b a gba:Agreement }"
+    assert run("query", ask, "--graph", str(path)).output == "true\n"
+    assert run("query", ask, "--graph", str(path), "--as-of", "2021-03-05").output == "true\n"
+    assert run("query", ask, "--graph", str(path), "--as-of", "2020").output == "false\n"
+    assert run("query", "ASK { gbr:a-city a gba:City }", "--graph", str(path), "--as-of", "2020").output == "true\n"
+    result = run("query", ask, "--as-of", "2020", "--endpoint", "http://127.0.0.1:9/sparql")
+    assert result.exit_code == 2

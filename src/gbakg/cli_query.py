@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from gbakg.clikit import graph_options
+from gbakg.clikit import as_of_date, graph_files, graph_options
 
 _FORMATS = ("table", "csv", "tsv", "json", "xml", "ttl", "nt")
 _BIND_HELP = (
@@ -14,11 +14,8 @@ _BIND_HELP = (
 
 
 def _files(graphs: tuple[str, ...], with_curated: bool) -> list:
-    from gbakg.engine import source_files
-
-    if with_curated and not graphs:
-        raise click.UsageError("--with-curated needs at least one --graph")
-    return source_files(list(graphs) or None, with_curated=with_curated)
+    """The files to load, as of ``--as-of`` when given (one temporary file of the filtered graph)."""
+    return graph_files(graphs, with_curated)
 
 
 def _emit(chunks) -> None:  # type: ignore[no-untyped-def]
@@ -84,8 +81,8 @@ def query(
     if endpoint:
         from gbakg import remote
 
-        if graphs or with_curated:
-            raise click.UsageError("--endpoint asks a remote store; --graph and --with-curated do not apply")
+        if graphs or with_curated or as_of_date() is not None:
+            raise click.UsageError("--endpoint asks a remote store; --graph, --with-curated and --as-of do not apply")
         terms = sparql.bind_terms(raw, lambda name: remote.resolve(endpoint, name, timeout=timeout))
         result = remote.query(endpoint, text, bindings=terms, timeout=timeout)
         _emit(sparql.render(result, fmt, labels=lambda iris: remote.labels(endpoint, iris, timeout=timeout)))

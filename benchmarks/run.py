@@ -15,6 +15,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -48,6 +49,7 @@ STRESS_DIR = HERE / "queries"
 def worker(task: str, args: dict[str, Any], timeout: float, env: dict[str, str] | None = None) -> dict[str, Any]:
     """Run one task of workers.py in a fresh process; its JSON result, or what went wrong."""
     cmd = [sys.executable, str(HERE / "workers.py"), task, json.dumps(args)]
+    env = env or {**os.environ, "GBAKG_CACHE": "off"}  # every worker parses; the cache is timed on its own
     try:
         done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env, check=False)
     except subprocess.TimeoutExpired:
@@ -88,19 +90,27 @@ def gbakg_command() -> list[str]:
     return [str(script)] if script.is_file() else [sys.executable, "-m", "gbakg"]
 
 
-def _wall(cmd: list[str], repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        subprocess.run(cmd, capture_output=True, check=True)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+def timed(cmd: list[str], **kw: Any) -> tuple[dict[str, Any], subprocess.CompletedProcess]:
+    """Wall and CPU seconds (user + system) of a command run to completion."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    done = subprocess.run(cmd, capture_output=True, text=True, check=False, **kw)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return {"seconds": wall, "cpu": cpu, "exit": done.returncode}, done
+
+
+def _median_run(cmd: list[str], repeats: int) -> dict[str, Any]:
+    runs = [timed(cmd)[0] for _ in range(repeats)]
+    return {k: statistics.median(r[k] for r in runs) for k in ("seconds", "cpu")} | {"runs": repeats}
 
 
 def startup(repeats: int = 5) -> dict[str, Any]:
-    """Wall time of ``gbakg --help`` in a new process, median of ``repeats``; bare Python for scale."""
-    seconds = _wall([*gbakg_command(), "--help"], repeats)
-    return {"seconds": seconds, "runs": repeats, "python_floor": _wall([sys.executable, "-c", "pass"], repeats)}
+    """``gbakg --help`` in a new process, median of ``repeats``; bare Python for scale."""
+    out = _median_run([*gbakg_command(), "--help"], repeats)
+    out["python_floor"] = _median_run([sys.executable, "-c", "pass"], repeats)["seconds"]
+    return out
 
 
 def repeated_query(data: Path, hub: str) -> dict[str, Any]:
@@ -111,9 +121,7 @@ def repeated_query(data: Path, hub: str) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="gbakg-cache-") as cache:
         env = {**os.environ, "GBAKG_CACHE": cache}
         for run in ("first", "second"):
-            start = time.perf_counter()
-            done = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False, cwd=cache)
-            out[run] = {"seconds": time.perf_counter() - start, "exit": done.returncode}
+            out[run], done = timed(cmd, env=env, cwd=cache)
             if done.returncode:
                 out[run]["error"] = (done.stderr.strip().splitlines() or ["failed"])[-1][:300]
             out[run]["rows"] = max(0, len(done.stdout.splitlines()) - 1)
@@ -158,7 +166,10 @@ def main(argv: list[str] | None = None) -> int:
     steps = [
         ("load (ours)", lambda: _repeat(plan["repeats"], "ox-load", {"files": files, "mode": "engine"})),
         ("load (raw pyoxigraph)", lambda: _repeat(plan["repeats"], "ox-load", {"files": files, "mode": "raw"})),
-        ("queries (ours, raw)", lambda: worker("ox-queries", {"files": files, "queries": qs, **plan}, 900)),
+        (
+            "queries (ours, raw)",
+            lambda: worker("ox-queries", {"files": files, "queries": qs, **plan, "cache_dir": str(tmp / "store")}, 900),
+        ),
         ("rdflib Memory path", None),
         ("centrality", None),
         ("agreement", None),
@@ -219,6 +230,7 @@ def _repeat(n: int, task: str, args: dict[str, Any]) -> dict[str, Any]:
         return runs[0]
     return {
         "seconds": statistics.median(r["seconds"] for r in good),
+        "cpu": statistics.median(r["cpu"] for r in good),
         "runs": len(good),
         "peak_mib": max(r["peak_mib"] for r in good),
     }
@@ -234,6 +246,8 @@ def _agreement(centrality: dict[str, Any], size: str, tmp: Path) -> dict[str, An
     """Sampled vs exact betweenness, top-20 overlap, on the run's graph if exact finished, else on 100k."""
     if "top_overlap" in centrality:
         return {"size": size, "nodes": centrality["nodes"], "top_overlap": centrality["top_overlap"], "top": 20}
+    if size == AGREEMENT_SIZE:
+        return {"error": "exact centrality did not finish"}
     data = generate.ensure(AGREEMENT_SIZE)
     from gbakg import engine
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import os
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -175,3 +177,24 @@ def test_the_engine_parses_into_memory_otherwise(
     store.update(f"INSERT DATA {{ <{EX}x> <{EX}p> <{EX}y> }}")
     assert _count(store) == 3
     assert not (tmp_path / "cache").exists()
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("custom_loader", [False, True])
+def test_a_build_on_a_terminal_shows_a_progress_bar(
+    data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, custom_loader: bool
+) -> None:
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    loader = CountingLoader() if custom_loader else None
+    assert _count(cache.cached_store([data], tmp_path / "cache", loader=loader)) == 2
+    shown = terminal.getvalue()
+    assert "Building the persistent store for 0 MB of RDF (once; GBAKG_CACHE=off skips it)" in shown
+    assert "100%" in shown
+    terminal.truncate(0)
+    cache.cached_store([data], tmp_path / "cache", loader=loader)
+    assert terminal.getvalue() == ""  # opening an existing store shows nothing

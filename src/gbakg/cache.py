@@ -17,6 +17,7 @@ import contextlib
 import hashlib
 import os
 import shutil
+import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -94,8 +95,9 @@ def cached_store(
 
     ``loader(store, paths)`` fills a new store (default: :func:`load_files`, which resolves
     relative IRIs against each file's URI, as :func:`gbakg.store.load` does); ``progress(n)`` is
-    called with the number of bytes read as the default loader parses. The returned store is
-    read-only: copy what you need into another store before changing it.
+    called with the number of bytes read as the default loader parses; without it, a build on a
+    terminal shows a progress bar on stderr. The returned store is read-only: copy what you need
+    into another store before changing it.
     """
     import pyoxigraph
 
@@ -104,7 +106,11 @@ def cached_store(
     key = fingerprint(paths)
     target = folder / key
     if not target.is_dir():
-        _build(target, paths, loader, progress)
+        if progress is None and sys.stderr.isatty():
+            with _progressbar(paths) as bar:
+                _build(target, paths, _per_file(loader, bar.update), bar.update)
+        else:
+            _build(target, paths, loader, progress)
     _touch(target)
     _prune(folder, keep, current=target)
     return pyoxigraph.Store.read_only(str(target))
@@ -114,6 +120,27 @@ def is_cached(files: Sequence[PathLike], cache_dir: PathLike | None = None) -> b
     """Whether a store for exactly these files (unchanged) is already in the cache."""
     folder = Path(cache_dir) if cache_dir is not None else default_cache_dir()
     return (folder / fingerprint(files)).is_dir()
+
+
+def _progressbar(paths: Sequence[Path]):  # type: ignore[no-untyped-def]
+    import click
+
+    total = sum(p.stat().st_size for p in paths)
+    label = f"Building the persistent store for {total / 1e6:.0f} MB of RDF (once; GBAKG_CACHE=off skips it)"
+    return click.progressbar(length=total, label=label, file=sys.stderr)
+
+
+def _per_file(loader: Loader | None, advance: Progress) -> Loader | None:
+    """A custom loader reports no bytes, so the bar advances by each file once it is loaded."""
+    if loader is None:
+        return None
+
+    def load(store: pyoxigraph.Store, paths: Sequence[Path]) -> None:
+        for path in paths:
+            loader(store, [path])
+            advance(path.stat().st_size)
+
+    return load
 
 
 def _build(target: Path, paths: Sequence[Path], loader: Loader | None, progress: Progress | None) -> None:

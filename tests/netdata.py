@@ -43,6 +43,6 @@ gbr:s3 a gba:Strength ; rdfs:label "Beta Lab: research (biotech)"@en ; gba:holde
     + statement("gbr:uni-a", "gba:collaboratesWith", "gbr:lab-b", "Alpha University works with Beta Lab.")
     + statement("gbr:lab-b", "gba:collaboratesWith", "gbr:firm-c", "Beta Lab works with Gamma Firm.")
     + statement("gbr:prog", "gba:runBy", "gbr:firm-c", "Gamma Firm runs the Gamma Scheme.")
-    + statement("gbr:prog", "gba:participant", "gbr:uni-a", "Alpha University joined the Gamma Scheme.")
+    + statement("gbr:uni-a", "gba:participatesIn", "gbr:prog", "Alpha University joined the Gamma Scheme.")
     + statement("gbr:prog", "rdf:type", "gba:Programme", "the Gamma Scheme")
 )

@@ -83,7 +83,7 @@ def test_all_paths(run, net_file):
     assert result.exit_code == 0
     assert sorted([h["links"][0]["relation"] for h in p] for p in paths) == [
         ["gba:collaboratesWith", "gba:collaboratesWith"],  # through Beta Lab
-        ["gba:participant", "gba:runBy"],  # through the Gamma Scheme
+        ["gba:participatesIn", "gba:runBy"],  # through the Gamma Scheme
     ]
 
 

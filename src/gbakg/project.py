@@ -33,8 +33,10 @@ _HOME_CLASSES = {GBA.City, GBA.Region}
 _ORG_CLASSES = {GBA.Organization, ORG.Organization, GBA.University, GBA.ResearchInstitute, GBA.GovernmentBody}
 _ORG_CLASSES |= {GBA.Company}
 
-# Programme participation: runners and participants of one programme are tied to each other.
-PROGRAMME_PREDICATES = ("gba:runBy", "gba:participant")
+# Programme participation: runners (programme gba:runBy X) and participants (X gba:participatesIn
+# programme) of one programme are tied to each other.
+PROGRAMME_RUNNER = "gba:runBy"
+PROGRAMME_PARTICIPANT = "gba:participatesIn"
 
 # The analysis vocabulary for results written back as RDF (kept out of the curated ontology).
 GBX = Namespace("https://w3id.org/gbakg/analysis#")
@@ -117,7 +119,11 @@ def full_graph(graph: Graph, *, include_vocabulary: bool = True, include_sources
 
     labels: dict[URIRef, list[tuple[int, str]]] = defaultdict(list)
     edges = []
-    for s, p, o in ((node, p, o) for node in types for p, o in graph.predicate_objects(node)):
+
+    def ordered(node: URIRef) -> list[tuple[Any, Any]]:
+        return sorted(graph.predicate_objects(node), key=lambda po: (str(po[0]), type(po[1]).__name__, str(po[1])))
+
+    for s, p, o in ((node, p, o) for node in sorted(types) for p, o in ordered(node)):
         if p in _SKIP_PREDICATES:
             continue
         attrs = g.nodes[str(s)]
@@ -210,8 +216,11 @@ def collaboration_graph(graph: Graph, full: nx.MultiDiGraph | None = None) -> nx
             collab.add_edge(a, b, ties=[record])
 
     out: dict[str, dict[str, list[tuple[str, list[Evidence]]]]] = defaultdict(lambda: defaultdict(list))
+    participants: dict[str, list[tuple[str, list[Evidence]]]] = defaultdict(list)
     for s, o, key, data in full.edges(keys=True, data=True):
         out[s][key].append((o, data["evidence"]))
+        if key == PROGRAMME_PARTICIPANT:
+            participants[o].append((s, data["evidence"]))
     members_of: dict[str, list[tuple[str, str, list[Evidence]]]] = defaultdict(list)
     for node in sorted(out):
         kind = full.nodes[node].get("type")
@@ -225,7 +234,7 @@ def collaboration_graph(graph: Graph, full: nx.MultiDiGraph | None = None) -> nx
                     tie(person, organisation, "membership", node, _merge(ep, eo))
                     members_of[organisation].append((person, node, _merge(ep, eo)))
         elif kind == "gba:Programme":
-            people = sorted((o for p in PROGRAMME_PREDICATES for o in rels.get(p, [])), key=lambda t: t[0])
+            people = sorted([*rels.get(PROGRAMME_RUNNER, []), *participants.get(node, [])], key=lambda t: t[0])
             for (a, ea), (b, eb) in combinations(people, 2):
                 tie(a, b, "programme", node, _merge(ea, eb))
         for other, ev in rels.get("gba:collaboratesWith", []):

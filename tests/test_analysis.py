@@ -302,3 +302,41 @@ def test_value_chain_needs_stages(write_ttl):
     g = full_graph(load([write_ttl(NET, "net.ttl")]), include_vocabulary=False)
     with pytest.raises(AnalysisError, match="no value-chain stages"):
         value_chain(g)
+
+
+def _two_sides() -> nx.Graph:
+    """a1 and a2 on one side, b1 on the other; x and y sit between them."""
+    g = nx.Graph()
+    for node in ("a1", "a2", "b1", "x", "y"):
+        g.add_node(node, label=node.upper(), type="gba:Company")
+    g.add_edges_from([("a1", "x"), ("x", "b1"), ("a1", "y"), ("y", "b1"), ("a2", "x")])
+    return g
+
+
+def test_brokers_between_two_sides():
+    """(a1, b1) has two shortest paths, via x and via y; (a2, b1) only via x: x serves 1.5 pairs, y 0.5."""
+    from gbakg.analysis import brokers
+
+    rows = brokers(_two_sides(), {"a1", "a2"}, {"b1"})
+    assert [(r["iri"], r["side"], r["pairs"], r["share"]) for r in rows] == [
+        ("x", "neither", 1.5, 0.75),
+        ("y", "neither", 0.5, 0.25),
+    ]
+
+
+def test_brokers_need_both_sides():
+    from gbakg.analysis import brokers
+
+    with pytest.raises(AnalysisError, match="both sides need at least one actor"):
+        brokers(_two_sides(), {"a1"}, {"nowhere"})
+
+
+def test_within_follows_part_of_down():
+    from gbakg.analysis import within
+
+    full = nx.MultiDiGraph()
+    full.add_edge("district", "city", key="gba:partOf")
+    full.add_edge("street", "district", key="gba:partOf")
+    full.add_edge("org", "district", key="gba:locatedIn")
+    assert within(full, "city") == {"city", "district", "street"}
+    assert within(full, "street") == {"street"}

@@ -318,3 +318,19 @@ def test_curated_path_shows_evidence(run, curated):
     lines = run("path", "HKUST (GZ)", "Hong Kong").output.splitlines()
     hops = [i for i, line in enumerate(lines) if "]→" in line or "]—" in line]
     assert hops and all(lines[i + 1].startswith("    “") for i in hops)
+
+
+def test_brokers_between_two_cities(run, net_file):
+    """Alpha University and the two Beta City actors are linked directly: nobody brokers between them."""
+    result = run("brokers", "Alpha City", "Beta City", "--graph", net_file)
+    assert result.exit_code == 0
+    assert result.output.splitlines()[:2] == [
+        "# Alpha City: 3 actors; Beta City: 3 actors (by home city or region)",
+        "# no brokers: every connected pair across the two sides is linked directly",
+    ]
+
+
+def test_brokers_unknown_place(run, net_file):
+    result = run("brokers", "Alpha City", "Gamma City", "--graph", net_file)
+    assert result.exit_code == 2
+    assert result.output.startswith("Error: unknown entity 'Gamma City'")

@@ -345,8 +345,18 @@ def _indexed(g: nx.Graph) -> tuple[list[str], nx.Graph]:
 # ---------------------------------------------------------------- link prediction
 
 
-def suggest(g: nx.Graph, *, top: int | None = 10, by: str = "adamic_adar", node: str | None = None) -> list[dict]:
+def suggest(
+    g: nx.Graph,
+    *,
+    top: int | None = 10,
+    by: str = "adamic_adar",
+    node: str | None = None,
+    skip_types: Collection[str] = ("gba:Person",),
+) -> list[dict]:
     """Candidate partnerships: unlinked pairs with shared neighbours, scored by link prediction.
+
+    Pairs that include a node of ``skip_types`` (people, by default: a partnership is between
+    organisations and places) are not proposed, though such nodes still count as shared partners.
 
     Adamic–Adar, Jaccard and resource allocation are all zero for pairs with no shared
     neighbour, so only pairs two hops apart are scored, in one pass over each node's pairs of
@@ -359,6 +369,7 @@ def suggest(g: nx.Graph, *, top: int | None = 10, by: str = "adamic_adar", node:
     if node is not None:
         _check_nodes(simple, (node,), "collaboration graph")
     key = {n: (label(simple, n), n) for n in simple}
+    skipped = {n for n, t in simple.nodes(data="type") if t in skip_types and n != node}
     sums: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0.0, 0.0, 0])
     for middle in simple:
         partners = [n for n in simple[middle] if n != middle]
@@ -366,7 +377,7 @@ def suggest(g: nx.Graph, *, top: int | None = 10, by: str = "adamic_adar", node:
         if degree < 2:
             continue
         for a, b in combinations(partners, 2):
-            if (node is None or node in (a, b)) and not simple.has_edge(a, b):
+            if (node is None or node in (a, b)) and not simple.has_edge(a, b) and a not in skipped and b not in skipped:
                 acc = sums[(a, b) if key[a] <= key[b] else (b, a)]
                 acc[0] += 1 / math.log(degree)
                 acc[1] += 1 / degree
@@ -407,3 +418,55 @@ def suggest(g: nx.Graph, *, top: int | None = 10, by: str = "adamic_adar", node:
 def _degree(g: nx.Graph, node: str) -> int:
     """Neighbours other than the node itself."""
     return len(g[node]) - (node in g[node])
+
+
+# ---------------------------------------------------------------- brokerage between two groups
+
+
+def within(full: nx.MultiDiGraph, place: str) -> set[str]:
+    """``place`` and every place that is ``gba:partOf`` it, directly or through others."""
+    inside, queue = {place}, deque([place])
+    while queue:
+        current = queue.popleft()
+        for child, _, key in full.in_edges(current, keys=True):
+            if key == "gba:partOf" and child not in inside:
+                inside.add(child)
+                queue.append(child)
+    return inside
+
+
+def side_of(g: nx.Graph, places: Collection[str]) -> set[str]:
+    """The actors of ``g`` whose home city or region is one of ``places``."""
+    return {n for n, home in g.nodes(data="home") if home in places}
+
+
+def brokers(g: nx.Graph, side_a: Collection[str], side_b: Collection[str], *, top: int | None = 10) -> list[dict]:
+    """Who lies on the shortest paths between two groups (Hong Kong and the mainland, say).
+
+    ``pairs`` counts the (a, b) pairs, one actor from each side, whose shortest paths run through
+    the broker, each pair split evenly over its shortest paths; ``share`` divides that by the pairs
+    that are connected at all. Brokers may belong to either side or to neither.
+    """
+    a, b = set(side_a) & set(g), set(side_b) & set(g)
+    if not a or not b:
+        raise AnalysisError("both sides need at least one actor in the graph")
+    component = {n: i for i, c in enumerate(nx.connected_components(g)) for n in c}
+    linked = sum(1 for x in a for y in b if x != y and component[x] == component[y])
+    through = nx.betweenness_centrality_subset(g, sorted(a), sorted(b), normalized=False)
+    rows = []
+    for node, value in through.items():
+        if value <= 0:
+            continue
+        pairs = 2 * value if not g.is_directed() else value  # networkx halves it on undirected graphs
+        rows.append(
+            {
+                "iri": node,
+                "label": label(g, node),
+                "type": g.nodes[node].get("type", ""),
+                "side": "a" if node in a else "b" if node in b else "neither",
+                "pairs": round(pairs, 4),
+                "share": round(pairs / linked, 4) if linked else 0.0,
+            }
+        )
+    rows.sort(key=lambda r: (-r["pairs"], r["label"]))
+    return rows[:top] if top else rows

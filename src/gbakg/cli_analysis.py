@@ -359,4 +359,36 @@ def export(output: str, fmt: str | None, projection: str, graphs: tuple[str, ...
         click.echo(f"wrote {output} ({fmt})", err=True)
 
 
-COMMANDS = [centrality, path, neighbors, communities, value_chain, suggest, export]
+@click.command()
+@click.argument("place_a")
+@click.argument("place_b")
+@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True)
+@format_option("table", "csv", "json")
+@graph_options
+def brokers(place_a: str, place_b: str, top: int, fmt: str, graphs: tuple[str, ...], with_curated: bool) -> None:
+    """Who brokers between the actors of PLACE_A and of PLACE_B (each with the places inside it),
+    by the share of cross pairs whose shortest paths in the collaboration graph run through them."""
+    from gbakg.analysis import brokers as run
+    from gbakg.analysis import side_of, within
+    from gbakg.formats import render
+    from gbakg.project import collaboration_graph, full_graph
+
+    graph = load_graph(graphs, with_curated)
+    full = full_graph(graph)
+    collab = collaboration_graph(graph, full)
+    sides = []
+    for name in (place_a, place_b):
+        place = _entity(graph, full, name, "full", "")
+        sides.append(side_of(collab, within(full, place)))
+    labels = [full.nodes[_entity(graph, full, n, "full", "")]["label"] for n in (place_a, place_b)]
+    _note(f"{labels[0]}: {len(sides[0])} actors; {labels[1]}: {len(sides[1])} actors (by home city or region)", fmt)
+    rows = run(collab, sides[0], sides[1], top=top)
+    if not rows:
+        _note("no brokers: every connected pair across the two sides is linked directly", fmt)
+    for row in rows:
+        row["side"] = {"a": labels[0], "b": labels[1]}.get(row["side"], "neither")
+    columns = ["label", "type", "side", "pairs", "share"] + (["iri"] if fmt != "table" else [])
+    click.echo(render(rows, fmt, columns))
+
+
+COMMANDS = [centrality, path, neighbors, communities, value_chain, suggest, brokers, export]

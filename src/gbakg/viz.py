@@ -89,7 +89,7 @@ def explorer_page(data: Mapping[str, Any]) -> str:
 class ExplorerWidget:
     """The explorer for a notebook: shown inline as an ``<iframe srcdoc>``; writes no files."""
 
-    html: str
+    html: str = field(repr=False)
     height: int = 640
 
     def _repr_html_(self) -> str:

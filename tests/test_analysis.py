@@ -315,7 +315,7 @@ def _two_sides() -> nx.Graph:
 
 def test_brokers_between_two_sides():
     """(a1, b1) has two shortest paths, via x and via y; (a2, b1) only via x: x serves 1.5 pairs, y 0.5."""
-    from gbakg.analysis import brokers
+    from gbakg.brokerage import brokers
 
     rows = brokers(_two_sides(), {"a1", "a2"}, {"b1"})
     assert [(r["iri"], r["side"], r["pairs"], r["share"]) for r in rows] == [
@@ -325,14 +325,14 @@ def test_brokers_between_two_sides():
 
 
 def test_brokers_need_both_sides():
-    from gbakg.analysis import brokers
+    from gbakg.brokerage import brokers
 
     with pytest.raises(AnalysisError, match="both sides need at least one actor"):
         brokers(_two_sides(), {"a1"}, {"nowhere"})
 
 
 def test_within_follows_part_of_down():
-    from gbakg.analysis import within
+    from gbakg.brokerage import within
 
     full = nx.MultiDiGraph()
     full.add_edge("district", "city", key="gba:partOf")

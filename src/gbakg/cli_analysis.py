@@ -368,8 +368,8 @@ def export(output: str, fmt: str | None, projection: str, graphs: tuple[str, ...
 def brokers(place_a: str, place_b: str, top: int, fmt: str, graphs: tuple[str, ...], with_curated: bool) -> None:
     """Who brokers between the actors of PLACE_A and of PLACE_B (each with the places inside it),
     by the share of cross pairs whose shortest paths in the collaboration graph run through them."""
-    from gbakg.analysis import brokers as run
-    from gbakg.analysis import side_of, within
+    from gbakg.brokerage import brokers as run
+    from gbakg.brokerage import side_of, within
     from gbakg.formats import render
     from gbakg.project import collaboration_graph, full_graph
 

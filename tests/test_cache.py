@@ -155,7 +155,7 @@ def test_the_engine_opens_big_inputs_from_the_cache(
     monkeypatch.setenv("GBAKG_CACHE", str(tmp_path / "cache"))
     calls: list[int] = []
     real = engine._load
-    monkeypatch.setattr(engine, "_load", lambda store, files: (calls.append(1), real(store, files)))
+    monkeypatch.setattr(engine, "_load", lambda store, files, **kw: (calls.append(1), real(store, files, **kw)))
     monkeypatch.setattr(cache, "worth_caching", lambda files, min_bytes=0: True)
     assert _count(engine.open_store([data])) == 2
     assert _count(engine.open_store([data])) == 2

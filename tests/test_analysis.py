@@ -340,3 +340,26 @@ def test_within_follows_part_of_down():
     full.add_edge("org", "district", key="gba:locatedIn")
     assert within(full, "city") == {"city", "district", "street"}
     assert within(full, "street") == {"street"}
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_structural_holes_match_burts_definition(seed):
+    """Effective size and constraint equal networkx's per-node (reference) computation, weights included."""
+    import random
+
+    from gbakg.analysis import structural_holes
+
+    g = nx.gnp_random_graph(30, 0.2, seed=seed)
+    rnd = random.Random(seed)
+    for u, v in g.edges:
+        g.edges[u, v]["weight"] = rnd.randint(1, 4)
+    g.add_node(99)  # isolated: both undefined
+    effective, constraint = structural_holes(g)
+    for node in g:
+        want_e = nx.effective_size(g, nodes=[node], weight="weight")[node]
+        want_c = nx.constraint(g, nodes=[node], weight="weight")[node]
+        if math.isnan(want_e):
+            assert math.isnan(effective[node]) and math.isnan(constraint[node])
+        else:
+            assert effective[node] == pytest.approx(want_e)
+            assert constraint[node] == pytest.approx(want_c)

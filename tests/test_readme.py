@@ -24,3 +24,14 @@ def test_quick_start_is_two_commands():
 def test_ci_runs_the_readme_test_command():
     ci = (ROOT / ".ci" / "run").read_text()
     assert _quick_start_commands()[1] in ci.splitlines()
+
+
+def test_readme_examples_are_current():
+    """Every `$ gbakg ...` example in the README prints what the README shows (regenerate with
+    `python tests/readme_examples.py`)."""
+    from readme_examples import README, blocks, run
+
+    examples = blocks(README.read_text())
+    assert len(examples) >= 8
+    for command, shown in examples:
+        assert run(command) == shown, command

@@ -6,6 +6,7 @@ import os
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rdflib import Graph
@@ -36,6 +37,21 @@ TINY_TEXT = (
     "Alpha University is in Alpha City. Beta Lab is in Beta City.\n"
     "Alpha University and Beta Lab signed an agreement in 2020.\u00a0Alpha City is good at research.\n"
 )
+
+
+@pytest.fixture
+def run() -> Callable[..., Any]:
+    """Invoke the ``gbakg`` CLI in-process: ``run("stats", "--format", "json", input=None)``."""
+    from click.testing import CliRunner
+
+    from gbakg.cli import cli
+
+    runner = CliRunner()
+
+    def invoke(*args: str, input: str | None = None) -> Any:
+        return runner.invoke(cli, list(args), input=input, catch_exceptions=False)
+
+    return invoke
 
 
 @pytest.fixture(scope="session")
@@ -103,3 +119,18 @@ gbr:strength-alpha-research a gba:Strength ; rdfs:label "Alpha City: research"@e
 @pytest.fixture
 def tiny_file(write_ttl: Callable[..., Path]) -> Path:
     return write_ttl(TINY_GRAPH, "tiny.ttl")
+
+
+@pytest.fixture
+def dated() -> Graph:
+    """The small dated graph of ``timedata`` (for as-of and timeline tests)."""
+    from timedata import DATED_GRAPH
+
+    return Graph().parse(data=PREFIXES + DATED_GRAPH, format="turtle")
+
+
+@pytest.fixture
+def dated_file(write_ttl: Callable[..., Path]) -> Path:
+    from timedata import DATED_GRAPH
+
+    return write_ttl(DATED_GRAPH, "dated.ttl", source=False)

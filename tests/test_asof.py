@@ -9,7 +9,6 @@ from click.testing import CliRunner
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
-from conftest import PREFIXES
 from gbakg.asof import as_of
 from gbakg.cli import cli
 from gbakg.clikit import graph_options
@@ -17,17 +16,7 @@ from gbakg.dates import literal_period, parse_date
 from gbakg.errors import InputError
 from gbakg.namespaces import GBA, GBR, GBS, SCHEMA
 from gbakg.paths import ontology_files
-from timedata import ALL_NODES, DATED_GRAPH, DATED_TEXT
-
-
-@pytest.fixture
-def dated() -> Graph:
-    return Graph().parse(data=PREFIXES + DATED_GRAPH, format="turtle")
-
-
-@pytest.fixture
-def dated_file(write_ttl):
-    return write_ttl(DATED_GRAPH, "dated.ttl", source=False)
+from timedata import ALL_NODES, DATED_TEXT
 
 
 @pytest.fixture

@@ -18,16 +18,6 @@ from gbakg.cli import cli
 from gbakg.namespaces import GBA, GBR
 
 
-@pytest.fixture
-def run():
-    runner = CliRunner()
-
-    def invoke(*args: str):
-        return runner.invoke(cli, list(args), catch_exceptions=False)
-
-    return invoke
-
-
 def test_build_curated(run, tmp_path):
     """`gbakg build` writes the merged graph and the explorer and prints a summary."""
     out = tmp_path / "build"

@@ -6,11 +6,9 @@ import json
 
 import networkx as nx
 import pytest
-from click.testing import CliRunner
 from rdflib import Graph
 
 from conftest import ROOT
-from gbakg.cli import cli
 from gbakg.cli_analysis import COMMANDS
 from gbakg.export import read_graphml
 from gbakg.namespaces import GBR
@@ -22,16 +20,6 @@ from netdata import NET
 @pytest.fixture
 def net_file(write_ttl):
     return str(write_ttl(NET, "net.ttl"))
-
-
-@pytest.fixture
-def run():
-    runner = CliRunner()
-
-    def invoke(*args: str):
-        return runner.invoke(cli, list(args), catch_exceptions=False)
-
-    return invoke
 
 
 NAMES = sorted(c.name for c in COMMANDS)

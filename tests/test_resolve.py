@@ -43,7 +43,13 @@ def test_unknown_name_without_anything_close(tiny):
 
 
 def test_ambiguous_name(write_ttl):
-    g = load([write_ttl('gbr:a a <x:T> ; <http://www.w3.org/2000/01/rdf-schema#label> "Same" .\n'
-                        'gbr:b a <x:T> ; <http://www.w3.org/2000/01/rdf-schema#label> "Same" .\n')])
+    g = load(
+        [
+            write_ttl(
+                'gbr:a a <x:T> ; <http://www.w3.org/2000/01/rdf-schema#label> "Same" .\n'
+                'gbr:b a <x:T> ; <http://www.w3.org/2000/01/rdf-schema#label> "Same" .\n'
+            )
+        ]
+    )
     with pytest.raises(UnknownEntityError, match="ambiguous: it names gbr:a, gbr:b"):
         resolve(g, "same")

@@ -8,11 +8,9 @@ import json
 
 import pyoxigraph as ox
 import pytest
-from click.testing import CliRunner
 from rdflib import Graph, Literal, URIRef
 
 from gbakg import engine, sparql
-from gbakg.cli import cli
 from gbakg.errors import InputError, ParseError, UnknownEntityError
 
 GBR = "https://w3id.org/gbakg/id/"
@@ -34,16 +32,6 @@ SELECT_CITIES = (
 @pytest.fixture
 def cities(write_ttl):
     return write_ttl(CITIES, "cities.ttl")
-
-
-@pytest.fixture
-def run():
-    runner = CliRunner()
-
-    def invoke(*args: str, input: str | None = None):
-        return runner.invoke(cli, list(args), input=input, catch_exceptions=False)
-
-    return invoke
 
 
 # -- reading queries -----------------------------------------------------------------------------

@@ -13,18 +13,6 @@ from gbakg.cli import cli
 from gbakg.dates import literal_period
 from gbakg.errors import InputError
 from gbakg.timeline import COLUMNS, milestones
-from timedata import DATED_GRAPH
-
-
-@pytest.fixture
-def dated() -> Graph:
-    return Graph().parse(data=PREFIXES + DATED_GRAPH, format="turtle")
-
-
-@pytest.fixture
-def dated_file(write_ttl):
-    return write_ttl(DATED_GRAPH, "dated.ttl", source=False)
-
 
 # (date, event, id, status) of every dated fact in tests/timedata.py, in order; the source's own
 # date (2024-05-01) is not an event.

@@ -74,7 +74,7 @@ def test_missing_corpus_text_is_reported(write_ttl, tmp_path):
 
 def test_web_sources_are_counted_not_checked(write_ttl, tiny_corpus):
     """A quote from a web page cannot be checked offline; it is counted as unverifiable."""
-    source = TINY_SOURCE.replace('gba:corpusFile "tiny.txt"', 'schema:url <https://example.org/page>')
+    source = TINY_SOURCE.replace('gba:corpusFile "tiny.txt"', "schema:url <https://example.org/page>")
     report = validate(load([write_ttl(source + TINY_GRAPH, source=False)]), corpus=tiny_corpus)
     assert report.conforms, report.text()
     assert report.quotes_checked == 0

@@ -63,7 +63,12 @@ class ValidationReport:
         if self.conforms:
             lines.append(
                 f"Valid: {self.statements} cited statements, {self.qualified_nodes} qualified nodes, "
-                f"{self.quotes_checked} quotes found in their sources."
+                f"{self.quotes_checked} quotes found in their sources"
+                + (
+                    f", {self.quotes_unverifiable} quotes from web pages (not checkable offline)."
+                    if self.quotes_unverifiable
+                    else "."
+                )
             )
         else:
             lines.append(f"Invalid: {len(self.findings)} violation(s).")

@@ -376,11 +376,9 @@ def brokers(place_a: str, place_b: str, top: int, fmt: str, graphs: tuple[str, .
     graph = load_graph(graphs, with_curated)
     full = full_graph(graph)
     collab = collaboration_graph(graph, full)
-    sides = []
-    for name in (place_a, place_b):
-        place = _entity(graph, full, name, "full", "")
-        sides.append(side_of(collab, within(full, place)))
-    labels = [full.nodes[_entity(graph, full, n, "full", "")]["label"] for n in (place_a, place_b)]
+    places = [_entity(graph, full, name, "full", "") for name in (place_a, place_b)]
+    sides = [side_of(collab, within(full, place)) for place in places]
+    labels = [full.nodes[place]["label"] for place in places]
     _note(f"{labels[0]}: {len(sides[0])} actors; {labels[1]}: {len(sides[1])} actors (by home city or region)", fmt)
     rows = run(collab, sides[0], sides[1], top=top)
     if not rows:

@@ -36,6 +36,7 @@ PREFIXES = """\
 @prefix gba: <https://w3id.org/gbakg/ontology#> .
 @prefix gbr: <https://w3id.org/gbakg/id/> .
 @prefix gbs: <https://w3id.org/gbakg/source/> .
+@prefix gbe: <https://w3id.org/gbakg/evidence/> .
 @prefix org: <http://www.w3.org/ns/org#> .
 @prefix prov: <http://www.w3.org/ns/prov#> .
 @prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
@@ -139,10 +140,12 @@ class _Writer:
         self.buf.clear()
 
     def fact(self, s: str, p: str, o: str, quote: str) -> None:
-        """A triple and the rdf:Statement that cites it: 7 triples."""
+        """A triple and the rdf:Statement that cites it: 7 triples. The statement is named by a hash of
+        what it says, as the curated graph's are (graph/README.md), so the data loads idempotently."""
+        digest = hashlib.sha256(f"{s} {p} {o} {quote}".encode()).hexdigest()[:16]
         self.write(
             f"{s} {p} {o} .\n"
-            f"[] a rdf:Statement ; rdf:subject {s} ; rdf:predicate {p} ; rdf:object {o} ;\n"
+            f"gbe:st-{digest} a rdf:Statement ; rdf:subject {s} ; rdf:predicate {p} ; rdf:object {o} ;\n"
             f'    prov:wasDerivedFrom {SOURCE} ; gba:quote "{quote}" .\n',
             7,
         )
@@ -310,7 +313,8 @@ def _people(w: _Writer, rng: random.Random, n: int, orgs: _Weighted) -> None:
     """Roles, people and their posts (org:Membership)."""
     for role in ROLES:
         iri, name = f"gbr:syn-role-{role}", role.replace("-", " ").title()
-        w.write(f"{iri} rdfs:label {_lit(name)}@en .\n", 1)
+        # Several synthetic people may hold a role at one organisation at once: a shared post.
+        w.write(f"{iri} rdfs:label {_lit(name)}@en ; gba:sharedPost true .\n", 2)
         w.fact(iri, "rdf:type", "org:Role", f"Synthetic record: {name} is a role.")
         w.counts.add("org:Role")
     post = 0
@@ -326,9 +330,10 @@ def _people(w: _Writer, rng: random.Random, n: int, orgs: _Weighted) -> None:
                 f"gbr:syn-membership-{post:07d} a org:Membership ;\n"
                 f'    rdfs:label "Synthetic Post {post}"@en ;\n'
                 f"    org:member {person} ; org:organization {organisation} ; org:role gbr:syn-role-{role} ;\n"
+                f"    gba:date {_date(rng)} ;\n"
                 f"    prov:wasDerivedFrom {SOURCE} ;\n"
                 f'    gba:quote "Synthetic record: {name} holds the post of {role} at {organisation[4:]}." .\n',
-                7,
+                8,
             )
             w.counts.add("org:Membership")
 

@@ -207,3 +207,16 @@ gbr:a-b a gba:Agreement ; gba:party gbr:a-city , gbr:b-city ; gba:signedOn "2021
         assert CliRunner().invoke(cli, args).exit_code == 0
         assert bool(remote.query(f"{oxigraph}/query", ask)) is present
         assert bool(remote.query(f"{oxigraph}/query", f"ASK {{ GRAPH <{graph}> {{ gbr:a-city a gba:City }} }}"))
+
+
+def test_push_append_twice_adds_nothing(oxigraph):
+    """Evidence has content IRIs, so appending the same graph again leaves the store as it was."""
+    target = "https://w3id.org/gbakg/graph/appended"
+    runner = CliRunner()
+    args = ["push", "--endpoint", f"{oxigraph}/store", "--graph-iri", target, "--append"]
+    first = runner.invoke(cli, args)
+    assert first.exit_code == 0, first.output
+    once = count(oxigraph, target)
+    second = runner.invoke(cli, args)
+    assert second.exit_code == 0, second.output
+    assert count(oxigraph, target) == once > 0

@@ -39,7 +39,7 @@ BAD_CASES = {
         """gbr:gamma-city a gba:City ; rdfs:label "Gamma"@en .
            [] a rdf:Statement ; rdf:subject gbr:gamma-city ; rdf:predicate rdf:type ; rdf:object gba:City ;
               gba:quote "Beta City" .""",
-        "statement about gbr:gamma-city",
+        "statement about gbr:gamma-city (gbe:st-0acd02281fd5d5f8)",
         "exactly one source",
     ),
     "qualified-node-two-sources": (

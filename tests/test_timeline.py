@@ -26,6 +26,7 @@ _ORDER = [
     ("2022-01-10", "signed", "gbr:agreement-pact", ""),
     ("2023", "post ended", "gbr:membership-ann-lee", ""),
     ("2024", "schema:dissolutionDate", "gbr:old-university", ""),
+    ("2024-05-01", "in post", "gbr:membership-bo-chan", ""),
 ]
 
 
@@ -50,8 +51,8 @@ def test_rows_carry_their_evidence(dated):
 @pytest.mark.parametrize(
     ("start", "end", "dates"),
     [
-        ("2021", None, ["2021", "2021-03-15", "2022-01-10", "2023", "2024"]),
-        ("2021-02", None, ["2021-03-15", "2022-01-10", "2023", "2024"]),  # "2021" is not wholly after
+        ("2021", None, ["2021", "2021-03-15", "2022-01-10", "2023", "2024", "2024-05-01"]),
+        ("2021-02", None, ["2021-03-15", "2022-01-10", "2023", "2024", "2024-05-01"]),  # "2021" is not wholly after
         (None, "2020", ["1990", "2019-06", "2020", "2020-09"]),
         (None, "2020-06", ["1990", "2019-06"]),  # "2020" is not wholly before
         ("2021-03-15", "2021-03-15", ["2021-03-15"]),
@@ -195,7 +196,7 @@ def test_cli_json(dated_file):
             "entity": "Old accord",
             "id": "gbr:agreement-accord",
             "status": "",
-            "quote": "Old University and Old City signed an accord in June 2019.",
+            "quote": "Old University and Old City Council signed an accord in June 2019.",
             "source": "gbs:dated",
         },
     ]

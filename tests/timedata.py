@@ -10,8 +10,9 @@ from conftest import statement
 DATED_TEXT = (
     "Old City is a city. Old University, founded in 1990, is in Old City. Old University will close in 2024.\n"
     "New Park is in Old City and opened on 15 March 2021. Old City plans to complete its plan in 2020.\n"
-    "Old University and Old City signed an accord in June 2019. "
-    "Old University and Old City signed a pact on 10 January 2022.\n"
+    "Old University and Old City Council signed an accord in June 2019. "
+    "Old University and Old City Council signed a pact on 10 January 2022.\n"
+    "Old City Council governs Old City.\n"
     "Old University and New Park have an agreement. Old University works with New Park.\n"
     "Ann Lee became President of Old University in September 2020 and left in 2023. "
     "Bo Chan is Dean of Old University.\n"
@@ -33,6 +34,7 @@ gbs:dated a gba:Source ; rdfs:label "Dated source" ; dcterms:title "Dated source
     dcterms:date "2024-05-01"^^xsd:date ; gba:corpusFile "dated.txt" .
 
 gbr:old-city rdfs:label "Old City"@en .
+gbr:old-city-council rdfs:label "Old City Council"@en .
 gbr:old-university rdfs:label "Old University"@en .
 gbr:new-park rdfs:label "New Park"@en .
 gbr:seed-fund rdfs:label "Seed Fund"@en .
@@ -60,14 +62,15 @@ gbr:milestone-seed-fund-launched a gba:Milestone ; rdfs:label "Seed Fund launche
     + _ev("Old City launched the Seed Fund in 2021.")
     + """
 gbr:agreement-accord a gba:Agreement ; rdfs:label "Old accord"@en ;
-    gba:party gbr:old-university , gbr:old-city ; gba:signedOn "2019-06"^^xsd:gYearMonth ;
+    gba:party gbr:old-university , gbr:old-city-council ; gba:appliesTo gbr:old-city ;
+    gba:signedOn "2019-06"^^xsd:gYearMonth ;
 """
-    + _ev("Old University and Old City signed an accord in June 2019.")
+    + _ev("Old University and Old City Council signed an accord in June 2019.")
     + """
 gbr:agreement-pact a gba:Agreement ; rdfs:label "Old pact"@en ;
-    gba:party gbr:old-university , gbr:old-city ; gba:signedOn "2022-01-10"^^xsd:date ;
+    gba:party gbr:old-university , gbr:old-city-council ; gba:signedOn "2022-01-10"^^xsd:date ;
 """
-    + _ev("Old University and Old City signed a pact on 10 January 2022.")
+    + _ev("Old University and Old City Council signed a pact on 10 January 2022.")
     + """
 gbr:agreement-park a gba:Agreement ; rdfs:label "Park agreement"@en ;
     gba:party gbr:old-university , gbr:new-park ;
@@ -82,6 +85,7 @@ gbr:membership-ann-lee a org:Membership ; rdfs:label "Ann Lee, President, Old Un
     + """
 gbr:membership-bo-chan a org:Membership ; rdfs:label "Bo Chan, Dean, Old University"@en ;
     org:member gbr:bo-chan ; org:organization gbr:old-university ; org:role gbr:role-dean ;
+    gba:date "2024-05-01"^^xsd:date ; skos:note "The source's date: the day it shows the post held."@en ;
 """
     + _ev("Bo Chan is Dean of Old University.")
     + """
@@ -90,6 +94,8 @@ gbr:strength-new-park-research a gba:Strength ; rdfs:label "New Park: research"@
 """
     + _ev("New Park is strong in research.")
     + _s("gbr:old-city", "rdf:type", "gba:City", "Old City is a city.")
+    + _s("gbr:old-city-council", "rdf:type", "gba:GovernmentBody", "Old City Council governs Old City.")
+    + _s("gbr:old-city-council", "gba:locatedIn", "gbr:old-city", "Old City Council governs Old City.")
     + _s("gbr:old-university", "rdf:type", "gba:University", "Old University, founded in 1990, is in Old City.")
     + _s("gbr:old-university", "gba:locatedIn", "gbr:old-city", "Old University, founded in 1990, is in Old City.")
     + _s("gbr:old-university", "schema:foundingDate", '"1990"^^xsd:gYear', "Old University, founded in 1990")
@@ -109,6 +115,7 @@ gbr:strength-new-park-research a gba:Strength ; rdfs:label "New Park: research"@
 # Every typed gbr: node of the fixture.
 ALL_NODES = {
     "old-city",
+    "old-city-council",
     "old-university",
     "new-park",
     "seed-fund",

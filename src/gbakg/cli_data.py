@@ -33,13 +33,16 @@ def build(out_dir: str, corpus: str | None, graphs: tuple[str, ...], with_curate
 
 @click.command()
 @click.option("--corpus", type=click.Path(), help=_CORPUS_HELP)
+@click.option("--review", is_flag=True, help="Also list the quotes that name neither the subject nor the object.")
 @graph_options
-def validate(corpus: str | None, graphs: tuple[str, ...], with_curated: bool) -> None:
-    """Check SHACL shapes, the provenance rule and every quote; exit 1 on any violation."""
+def validate(corpus: str | None, review: bool, graphs: tuple[str, ...], with_curated: bool) -> None:
+    """Check SHACL shapes, the provenance and model rules and every quote; exit 1 on any violation."""
     from gbakg.validate import validate as run_validate
 
     report = run_validate(load_graph(graphs, with_curated), corpus=corpus)
     click.echo(report.text())
+    if review:
+        click.echo(report.review_text())
     if not report.conforms:
         raise SystemExit(1)
 
@@ -84,4 +87,49 @@ def _summary(counts: dict) -> str:
     )
 
 
-COMMANDS = [build, validate, stats]
+@click.command()
+@click.argument("facts", type=click.Path())
+@click.option(
+    "--sources", "sources", type=click.Path(), help="A CSV of new sources: id,title,publisher,date,url,language."
+)
+@click.option(
+    "--out", "out", required=True, type=click.Path(), help="The Turtle file to write (in graph/ or your own folder)."
+)
+@click.option(
+    "--append", is_flag=True, help="Add to OUT if it exists (rewriting it in house style) instead of refusing."
+)
+@click.option("--corpus", type=click.Path(), help=_CORPUS_HELP)
+@graph_options
+def add(
+    facts: str,
+    sources: str | None,
+    out: str,
+    append: bool,
+    corpus: str | None,
+    graphs: tuple[str, ...],
+    with_curated: bool,
+) -> None:
+    """Check a facts table (CSV) and write it as cited, house-style Turtle.
+
+    FACTS has the columns subject,predicate,object,lang,source,quote,date,id (graph/README.md,
+    "Adding facts"). Names resolve against the curated graph (or --graph). A bad row gives
+    FILE:ROW: reason and exit 2; nothing is written unless every row passes.
+    """
+    from gbakg.adding import add_facts
+
+    result = add_facts(
+        facts,
+        out,
+        sources=sources,
+        append=append,
+        graphs=list(graphs) or None,
+        with_curated=with_curated,
+        corpus=corpus,
+    )
+    click.echo(
+        f"wrote {result.path}: {result.sources} source(s), {result.entities} new entit(ies), "
+        f"{result.statements} cited statement(s), {result.triples} triples"
+    )
+
+
+COMMANDS = [build, validate, stats, add]

@@ -82,3 +82,134 @@ def literal_period(lexical: str, datatype: str | None) -> Period | None:
     if sum(p is not None for p in parts) != precision:
         return None
     return _period(text, *parts)
+
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            (),
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sept", "sep"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ]
+    )
+    for name in names
+}
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_RELATIVE = re.compile(r"(?:(on|this|last|next|in)\s+)?(\w+)")
+
+
+def resolve_relative(phrase: str, source_date: Period) -> tuple[str, str] | None:
+    """Resolve a relative date against the date of the source that writes it: the one rule.
+
+    Returns ``(lexical, xsd datatype)`` or None when the phrase is not one the rule covers or the
+    source's date is too coarse for it. The rule (graph/README.md, Dates):
+
+    * ``today`` / ``yesterday``: the source's day / the day before (needs a day-precise source date);
+    * ``this year`` / ``last year`` / ``next year``: the source's year, the one before, the one after;
+    * ``this June`` / ``last June`` / ``next June``: that month in the source's year, or the nearest
+      one before / after the source's month;
+    * ``on Saturday`` / ``Saturday`` / ``last Saturday``: the latest Saturday on or before the
+      source's day (datelines report the past);
+    * ``March 1``, ``1 March``, ``Dec. 22``, ``3月1日`` (no year): the latest such day on or before the
+      source's date. Chinese ``今天 昨天 今年 去年 明年`` read as their English equivalents.
+
+    >>> resolve_relative("last year", parse_date("2022-01"))
+    ('2021', 'http://www.w3.org/2001/XMLSchema#gYear')
+    >>> resolve_relative("on Saturday", parse_date("2017-07-03"))
+    ('2017-07-01', 'http://www.w3.org/2001/XMLSchema#date')
+    """
+    from datetime import timedelta
+
+    text = _CHINESE.get(phrase.strip(), " ".join(phrase.lower().replace(".", " ").replace(",", " ").split()))
+    precision = _precision(source_date)
+    day = source_date.start
+    month_day = _month_day(phrase.strip(), text)
+    if month_day is not None:
+        if precision < 2:
+            return None
+        return _latest(day, *month_day)
+    if text in ("today", "yesterday"):
+        if precision < 3:
+            return None
+        d = day if text == "today" else day - timedelta(days=1)
+        return d.isoformat(), XSD + "date"
+    match = _RELATIVE.fullmatch(text)
+    if match is None:
+        return None
+    word, name = match.groups()
+    year = day.year
+    if name == "year" and word in ("this", "last", "next"):
+        return str(year + {"this": 0, "last": -1, "next": 1}[word]), XSD + "gYear"
+    if name in _MONTHS and word in ("this", "last", "next", "in", None):
+        month = _MONTHS[name]
+        if word == "last" and (precision < 2 or month >= day.month):
+            year -= 1
+        elif word == "next" and (precision < 2 or month <= day.month):
+            year += 1
+        return f"{year:04d}-{month:02d}", XSD + "gYearMonth"
+    if name in _WEEKDAYS and word in ("on", "last", None):
+        if precision < 3:
+            return None
+        back = (day.weekday() - _WEEKDAYS.index(name)) % 7
+        if word == "last" and back == 0:
+            back = 7
+        return (day - timedelta(days=back)).isoformat(), XSD + "date"
+    return None
+
+
+# Chinese sources write the same relative dates.
+_CHINESE = {
+    "今天": "today",
+    "今日": "today",
+    "昨天": "yesterday",
+    "昨日": "yesterday",
+    "今年": "this year",
+    "去年": "last year",
+    "明年": "next year",
+}
+_ZH_MONTH_DAY = re.compile(r"(\d{1,2})月(\d{1,2})日")
+
+
+def _month_day(raw: str, text: str) -> tuple[int, int] | None:
+    """``March 1``, ``1 March``, ``Dec 22`` or ``3月1日``: a day and month without a year."""
+    zh = _ZH_MONTH_DAY.fullmatch(raw)
+    if zh:
+        return int(zh.group(1)), int(zh.group(2))
+    words = text.removeprefix("on ").split()
+    if len(words) == 2:
+        first, second = words
+        if first in _MONTHS and second.isdigit():
+            return _MONTHS[first], int(second)
+        if second in _MONTHS and first.isdigit():
+            return _MONTHS[second], int(first)
+    return None
+
+
+def _latest(day: date, month: int, dom: int) -> tuple[str, str] | None:
+    """The latest ``month``/``dom`` on or before ``day``: a dateline's year."""
+    for year in (day.year, day.year - 1):
+        try:
+            candidate = date(year, month, dom)
+        except ValueError:
+            return None
+        if candidate <= day:
+            return candidate.isoformat(), XSD + "date"
+    return None
+
+
+def _precision(period: Period) -> int:
+    """1 for a year, 2 for a month, 3 for a day."""
+    if period.start == period.end:
+        return 3
+    return 1 if (period.start.month, period.end.month) == (1, 12) and period.end.day == 31 else 2

@@ -46,8 +46,22 @@ def rdf_text(graph: Any, fmt: str) -> str:
         from gbakg.namespaces import PREFIXES
 
         context = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
-        return graph.serialize(format="json-ld", context=context, auto_compact=True, indent=2)
+        text = graph.serialize(format="json-ld", context=context, auto_compact=True)
+        return json.dumps(_sorted_json(json.loads(text)), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    if fmt == "nt":
+        lines = graph.serialize(format="nt").splitlines()
+        return "\n".join(sorted(line for line in lines if line.strip())) + "\n"
     return graph.serialize(format=RDF_FORMATS[fmt])
+
+
+def _sorted_json(value: Any) -> Any:
+    """JSON-LD arrays are unordered sets (we write no @list): sort them so the bytes are stable."""
+    if isinstance(value, dict):
+        return {k: _sorted_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        items = [_sorted_json(v) for v in value]
+        return sorted(items, key=lambda v: json.dumps(v, ensure_ascii=False, sort_keys=True))
+    return value
 
 
 def scalar_graph(g: nx.Graph) -> nx.Graph:

@@ -8,6 +8,8 @@ from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD
 GBA = Namespace("https://w3id.org/gbakg/ontology#")
 GBR = Namespace("https://w3id.org/gbakg/id/")
 GBS = Namespace("https://w3id.org/gbakg/source/")
+# Evidence nodes (rdf:Statements), named by a hash of what they say: see gbakg.evidence.
+GBE = Namespace("https://w3id.org/gbakg/evidence/")
 ORG = Namespace("http://www.w3.org/ns/org#")
 SCHEMA = Namespace("https://schema.org/")
 GEO = Namespace("http://www.w3.org/2003/01/geo/wgs84_pos#")
@@ -17,6 +19,7 @@ PREFIXES: dict[str, Namespace] = {
     "gba": GBA,
     "gbr": GBR,
     "gbs": GBS,
+    "gbe": GBE,
     "org": ORG,
     "schema": SCHEMA,
     "prov": Namespace(str(PROV)),
@@ -35,6 +38,9 @@ QUALIFIED_CLASSES = (GBA.Agreement, GBA.Strength, ORG.Membership, GBA.Milestone,
 
 # Names and notes need no evidence of their own: the quote behind the entity's type names it.
 NAMING_PREDICATES = (RDFS.label, RDFS.comment, SKOS.altLabel, SKOS.prefLabel, SKOS.note, SKOS.definition)
+
+# Modelling annotations, not claims about the world: how a role is held, how a date was written.
+ANNOTATION_PREDICATES = (GBA.sharedPost, GBA.dateAsWritten)
 
 # The evidence itself.
 EVIDENCE_PREDICATES = (PROV.wasDerivedFrom, GBA.quote)

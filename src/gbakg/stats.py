@@ -9,6 +9,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SKOS
 
 from gbakg.namespaces import GBA, GBR, NAMING_PREDICATES, QUALIFIED_CLASSES, curie
+from gbakg.rules import unplaced_actors
 
 _NOT_ENTITIES = {GBA.ValueChainStage, SKOS.ConceptScheme, RDF.Statement}
 
@@ -54,5 +55,6 @@ def stats(graph: Graph) -> dict[str, Any]:
             "entities_with_place": len(located),
             "holders_with_strength": len(places_with_strength - {None}),
             "labelled": sum(1 for s in entities if graph.value(s, RDFS.label) is not None),
+            "actors_without_place": len(unplaced_actors(graph)),
         },
     }

@@ -13,6 +13,7 @@ from rdflib import Graph, URIRef
 
 from gbakg import paths
 from gbakg.errors import InputError, ParseError
+from gbakg.evidence import name_blank_evidence
 from gbakg.namespaces import bind_prefixes
 
 PathLike = str | os.PathLike[str]
@@ -118,6 +119,7 @@ def load(
     if ontology:
         files.extend(paths.ontology_files())
     graph = parse_files(dict.fromkeys(files))
+    name_blank_evidence(graph)
     bind_prefixes(graph)
     if reasoning:
         import owlrl

@@ -56,7 +56,12 @@ def stats(by_source: bool, fmt: str, graphs: tuple[str, ...], with_curated: bool
     from gbakg.formats import render
     from gbakg.stats import stats as run_stats
 
-    counts = run_stats(load_graph(graphs, with_curated))
+    graph = load_graph(graphs, with_curated)
+    counts = run_stats(graph)
+    if not by_source:
+        from gbakg.coverage import landscape
+
+        counts["landscape"] = landscape(graph)
     if fmt == "json" and not by_source:
         click.echo(json.dumps(counts, indent=2, ensure_ascii=False))
         return
@@ -72,6 +77,13 @@ def _stat_rows(counts: dict) -> list[dict]:
     rows += [{"group": "class", "name": k, "count": v} for k, v in counts["by_class"].items()]
     rows += [{"group": "property", "name": k, "count": v} for k, v in counts["by_property"].items()]
     rows += [{"group": "coverage", "name": k, "count": v} for k, v in counts["coverage"].items()]
+    for key, value in counts["landscape"].items():
+        if isinstance(value, dict):
+            rows += [{"group": key, "name": k, "count": v} for k, v in value.items()]
+        elif isinstance(value, list):
+            rows.append({"group": "landscape", "name": key, "count": len(value)})
+        else:
+            rows.append({"group": "landscape", "name": key, "count": value})
     return rows
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from gbakg.clikit import as_of_date, graph_files, graph_options
@@ -19,7 +21,7 @@ def _files(graphs: tuple[str, ...], with_curated: bool) -> list:
 
 
 def _emit(chunks) -> None:  # type: ignore[no-untyped-def]
-    out = click.get_binary_stream("stdout")
+    out = sys.stdout.buffer  # click's test runner gives its stand-in stdout a buffer too
     for chunk in chunks:
         out.write(chunk if isinstance(chunk, bytes) else chunk.encode("utf-8"))
     out.flush()
@@ -75,7 +77,7 @@ def query(
         raise click.UsageError(
             "give a QUERY (SPARQL text, a .rq file, - or a named query); --list shows the named ones"
         )
-    text, named = sparql.read_query(query_spec, stdin=lambda: click.get_text_stream("stdin").read())
+    text, named = sparql.read_query(query_spec, stdin=lambda: sys.stdin.read())
     raw = sparql.parse_bind_options(binds)
     sparql.check_bindings(text, raw, named)
     if endpoint:

@@ -97,14 +97,21 @@ def query(
 def resolve(endpoint: str, name: str, *, timeout: float = 60.0) -> ox.NamedNode:
     """The entity ``name`` means on the endpoint: an IRI, a ``gbr:`` CURIE, or an exact label or alias."""
     from gbakg.engine import NAME_QUERY
+    from gbakg.names import spellings
     from gbakg.namespaces import expand
 
     text = name.strip()
     iri = expand(text) or (text[1:-1] if text.startswith("<") and text.endswith(">") else "")
     if iri:
         return ox.NamedNode(iri)
-    result = query(endpoint, NAME_QUERY, bindings={"key": ox.Literal(text.lower())}, timeout=timeout)
-    found = sorted({s["s"].value for s in result}) if isinstance(result, ox.QuerySolutions) else []
+    found_set: set[str] = set()
+    for spelling in spellings(text):  # either Chinese script, as the data may write it
+        result = query(endpoint, NAME_QUERY, bindings={"key": ox.Literal(spelling.lower())}, timeout=timeout)
+        if isinstance(result, ox.QuerySolutions):
+            found_set.update(s["s"].value for s in result)
+        if found_set:
+            break
+    found = sorted(found_set)
     if len(found) == 1:
         return ox.NamedNode(found[0])
     if found:

@@ -16,8 +16,8 @@ from rdflib.namespace import DCTERMS, ORG, OWL, PROV, RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from gbakg.dates import Period, literal_period, resolve_relative
+from gbakg.names import key
 from gbakg.namespaces import GBA, GBR, SCHEMA, curie
-from gbakg.quotes import fold
 
 # Date-valued properties a relative date can be resolved into.
 DATE_PREDICATES = (GBA.date, GBA.signedOn, SCHEMA.startDate, SCHEMA.endDate, SCHEMA.foundingDate, DCTERMS.date)
@@ -81,8 +81,8 @@ def _is_english(term: Node) -> bool:
 
 
 def name_key(text: str) -> str:
-    """How names are compared: folded, case-insensitive."""
-    return fold(text).casefold()
+    """How names are compared (see :func:`gbakg.names.key`)."""
+    return key(text)
 
 
 def shared_names(graph: Graph) -> Iterator[tuple[str, str, str]]:
@@ -94,10 +94,10 @@ def shared_names(graph: Graph) -> Iterator[tuple[str, str, str]]:
         for predicate in _NAME_PREDICATES:
             for name in graph.objects(entity, predicate):
                 owners[name_key(str(name))].add(entity)
-    for key, found in sorted(owners.items()):
-        if len(found) > 1 and key not in SHARED_NAMES:
+    for shared, found in sorted(owners.items()):
+        if len(found) > 1 and shared not in SHARED_NAMES:
             names = ", ".join(sorted(curie(str(e)) for e in found))
-            yield names, "", f"these entities share the name {key!r}: merge them (keep the other name as an alias)"
+            yield names, "", f"these entities share the name {shared!r}: merge them (keep the other name as an alias)"
 
 
 # ------------------------------------------------------------------ places and milestones

@@ -23,8 +23,10 @@ from rdflib.term import Node
 from gbakg.dates import parse_date, resolve_relative
 from gbakg.errors import InputError
 from gbakg.evidence import statement_iri
+from gbakg.names import key
 from gbakg.namespaces import GBA, GBR, GBS, QUALIFIED_CLASSES, SCHEMA, curie, expand
 from gbakg.quotes import Corpus
+from gbakg.resolve import did_you_mean, name_index
 from gbakg.rules import DATE_PREDICATES, instances, name_key
 
 FACT_COLUMNS = ("subject", "predicate", "object", "lang", "source", "quote", "date", "id")
@@ -113,13 +115,11 @@ class _Names:
     """Resolves names to entities: the graph's, then those the table defines as it goes."""
 
     def __init__(self, graph: Graph) -> None:
-        from gbakg.resolve import name_index
-
         self.index = name_index(graph)
         self.slugs = {str(s)[len(str(GBR)) :] for s in graph.subjects() if isinstance(s, URIRef) and s.startswith(GBR)}
 
     def add(self, entity: URIRef, name: str) -> None:
-        self.index.setdefault(name.strip().lower(), set()).add(entity)
+        self.index.setdefault(key(name), set()).add(entity)
         self.index.setdefault(str(entity)[len(str(GBR)) :], set()).add(entity)
         self.slugs.add(str(entity)[len(str(GBR)) :])
 
@@ -127,22 +127,13 @@ class _Names:
         iri = expand(name) or (name[1:-1] if name.startswith("<") and name.endswith(">") else None)
         if iri is not None:
             return URIRef(iri) if iri.startswith(str(GBR)) and iri[len(str(GBR)) :] in self.slugs else None
-        found = self.index.get(name.strip().lower(), set())
+        found = self.index.get(key(name), set())
         if len(found) > 1:
             raise ValueError(f"{name!r} is ambiguous: it names {', '.join(sorted(curie(str(f)) for f in found))}")
         return next(iter(found)) if found else None
 
     def hint(self, name: str, labels: Graph) -> str:
-        """Up to three close entities, each once, by its English label."""
-        shown: dict[URIRef, str] = {}
-        for key in difflib.get_close_matches(name.lower(), list(self.index), n=12, cutoff=0.6):
-            for entity in sorted(self.index[key]):
-                label = next(
-                    (str(o) for o in labels.objects(entity, RDFS.label) if getattr(o, "language", None) == "en"), key
-                )
-                shown.setdefault(entity, label)
-        close = list(shown.values())[:3]
-        return f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+        return did_you_mean(labels, self.index, name)
 
 
 class _Builder:
@@ -394,10 +385,10 @@ class _Builder:
         for s, p, o in merged:
             if p in (RDFS.label, SKOS.altLabel) and isinstance(s, URIRef) and s.startswith(str(GBR)):
                 owners.setdefault(name_key(str(o)), set()).add(s)
-        for (node, key), where in self.named_at.items():
-            others = sorted(curie(str(x)) for x in owners.get(key, set()) - {node})
+        for (node, name), where in self.named_at.items():
+            others = sorted(curie(str(x)) for x in owners.get(name, set()) - {node})
             if others:
-                yield f"{where}: the name {key!r} is taken by {', '.join(others)}"
+                yield f"{where}: the name {name!r} is taken by {', '.join(others)}"
 
     def _at(self, node: Node) -> str:
         return self.defined_at.get(node) or curie(str(node))

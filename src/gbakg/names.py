@@ -1,0 +1,58 @@
+"""How names are compared: one rule for lookups, did-you-mean and the unique-name check.
+
+Hong Kong and Macao write Chinese in traditional characters, the mainland in simplified ones, and
+users type either. Names are compared after folding typography and case, and with Chinese turned
+into simplified characters (OpenCC's ``t2s``), so 澳門大學 and 澳门大学 are the same name.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from gbakg.quotes import fold
+
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def has_han(text: str) -> bool:
+    """Whether the text holds Chinese characters."""
+    return bool(_HAN.search(text))
+
+
+@lru_cache(maxsize=2)
+def _converter(config: str):  # type: ignore[no-untyped-def]
+    import opencc
+
+    return opencc.OpenCC(config)
+
+
+def simplified(text: str) -> str:
+    """``text`` with traditional Chinese characters turned into simplified ones (others unchanged).
+
+    >>> simplified("香港科技大學（廣州）")
+    '香港科技大学（广州）'
+    """
+    return _converter("t2s.json").convert(text) if has_han(text) else text
+
+
+def traditional(text: str) -> str:
+    """``text`` with simplified Chinese characters turned into traditional ones."""
+    return _converter("s2t.json").convert(text) if has_han(text) else text
+
+
+def key(text: str) -> str:
+    """The form two names are compared in: folded, case-insensitive, simplified Chinese.
+
+    >>> key("  Hong  Kong ") == key("hong kong"), key("廣州") == key("广州")
+    (True, True)
+    """
+    return simplified(fold(text)).casefold()
+
+
+def spellings(text: str) -> list[str]:
+    """The ways a typed name may be written in the data: as typed, simplified, traditional."""
+    found = [text.strip()]
+    if has_han(text):
+        found += [simplified(text.strip()), traditional(text.strip())]
+    return list(dict.fromkeys(found))

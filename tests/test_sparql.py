@@ -225,9 +225,7 @@ def test_resolve_errors_match_gbakg_resolve(cities):
         UnknownEntityError, match=r"^'Delta' is ambiguous: it names gbr:delta-one, gbr:delta-two; use one"
     ):
         engine.resolve(store, "Delta")
-    with pytest.raises(
-        UnknownEntityError, match=r"^unknown entity 'Alpha Cty'; did you mean 'Alpha City'\?$"
-    ):
+    with pytest.raises(UnknownEntityError, match=r"^unknown entity 'Alpha Cty'; did you mean 'Alpha City'\?$"):
         engine.resolve(store, "Alpha Cty")
 
 

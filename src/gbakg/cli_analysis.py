@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from gbakg.clikit import format_option, graph_options, load_graph
+from gbakg.clikit import format_option, graph_options, label_lang, lang_option, load_graph
 
 _ON = click.option(
     "--on",
@@ -36,7 +36,7 @@ _NAMES = {"collab": "collaboration graph", "place": "place graph", "full": "full
 def _project(graph: Any, projection: str) -> Any:
     from gbakg.project import collaboration_graph, full_graph, place_graph
 
-    full = full_graph(graph)
+    full = full_graph(graph, lang=label_lang())
     if projection == "full":
         return full
     collab = collaboration_graph(graph, full)
@@ -96,6 +96,7 @@ def _note(text: str, fmt: str) -> None:
 @click.option("--seed", type=int, default=42, show_default=True, help="Seed for sampling.")
 @_RDF_OUT
 @format_option("table", "csv", "json")
+@lang_option
 @graph_options
 def centrality(
     projection: str,
@@ -155,6 +156,7 @@ def centrality(
 @click.option("--all", "all_paths", is_flag=True, help="All shortest paths, not just one (at most 100).")
 @_VIA
 @format_option("table", "csv", "json")
+@lang_option
 @graph_options
 def path(
     source: str, target: str, all_paths: bool, via: str, fmt: str, graphs: tuple[str, ...], with_curated: bool
@@ -188,6 +190,7 @@ def path(
 @click.option("--depth", type=click.IntRange(min=1), default=1, show_default=True, help="Hops from ENTITY.")
 @_VIA
 @format_option("table", "csv", "json")
+@lang_option
 @graph_options
 def neighbors(entity: str, depth: int, via: str, fmt: str, graphs: tuple[str, ...], with_curated: bool) -> None:
     """The ego network of ENTITY within --depth hops, grouped by relation, each link with its evidence."""
@@ -214,6 +217,7 @@ def neighbors(entity: str, depth: int, via: str, fmt: str, graphs: tuple[str, ..
 @_ON
 @_RDF_OUT
 @format_option("table", "csv", "json")
+@lang_option
 @graph_options
 def communities(
     method: str,
@@ -266,6 +270,7 @@ def communities(
 
 @click.command("value-chain")
 @format_option("table", "csv", "json")
+@lang_option
 @graph_options
 def value_chain(fmt: str, graphs: tuple[str, ...], with_curated: bool) -> None:
     """The place × value-chain-stage matrix (stages in gba:order), each place's gaps, and for each
@@ -278,7 +283,7 @@ def value_chain(fmt: str, graphs: tuple[str, ...], with_curated: bool) -> None:
     from gbakg.project import full_graph
     from gbakg.valuechain import value_chain as run
 
-    result = run(full_graph(load_graph(graphs, with_curated)))
+    result = run(full_graph(load_graph(graphs, with_curated), lang=label_lang()))
     if fmt == "json":
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
     elif fmt == "csv":
@@ -299,6 +304,7 @@ def value_chain(fmt: str, graphs: tuple[str, ...], with_curated: bool) -> None:
 )
 @click.option("--top", type=click.IntRange(min=1), default=10, show_default=True)
 @format_option("table", "csv", "json")
+@lang_option
 @graph_options
 def suggest(entity: str | None, by: str, top: int, fmt: str, graphs: tuple[str, ...], with_curated: bool) -> None:
     """Candidate new partnerships: unlinked actors with shared partners, scored by Adamic–Adar,
@@ -364,6 +370,7 @@ def export(output: str, fmt: str | None, projection: str, graphs: tuple[str, ...
 @click.argument("place_b")
 @click.option("--top", type=click.IntRange(min=1), default=10, show_default=True)
 @format_option("table", "csv", "json")
+@lang_option
 @graph_options
 def brokers(place_a: str, place_b: str, top: int, fmt: str, graphs: tuple[str, ...], with_curated: bool) -> None:
     """Who brokers between the actors of PLACE_A and of PLACE_B (each with the places inside it),
@@ -374,7 +381,7 @@ def brokers(place_a: str, place_b: str, top: int, fmt: str, graphs: tuple[str, .
     from gbakg.project import collaboration_graph, full_graph
 
     graph = load_graph(graphs, with_curated)
-    full = full_graph(graph)
+    full = full_graph(graph, lang=label_lang())
     collab = collaboration_graph(graph, full)
     places = [_entity(graph, full, name, "full", "") for name in (place_a, place_b)]
     sides = [side_of(collab, within(full, place)) for place in places]

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from gbakg.clikit import as_of_date, graph_files, graph_options
+from gbakg.clikit import as_of_date, graph_files, graph_options, label_lang, lang_option
 
 _FORMATS = ("table", "csv", "tsv", "json", "xml", "ttl", "nt")
 _BIND_HELP = (
@@ -42,6 +42,7 @@ def _emit(chunks) -> None:  # type: ignore[no-untyped-def]
 )
 @click.option("--endpoint", metavar="URL", help="Ask this SPARQL endpoint instead of the local graph.")
 @click.option("--timeout", type=float, default=60.0, show_default=True, help="Seconds to wait for --endpoint.")
+@lang_option
 @graph_options
 def query(
     query_spec: str | None,
@@ -87,14 +88,18 @@ def query(
             raise click.UsageError("--endpoint asks a remote store; --graph, --with-curated and --as-of do not apply")
         terms = sparql.bind_terms(raw, lambda name: remote.resolve(endpoint, name, timeout=timeout))
         result = remote.query(endpoint, text, bindings=terms, timeout=timeout)
-        _emit(sparql.render(result, fmt, labels=lambda iris: remote.labels(endpoint, iris, timeout=timeout)))
+        _emit(
+            sparql.render(
+                result, fmt, labels=lambda iris: remote.labels(endpoint, iris, timeout=timeout, lang=label_lang())
+            )
+        )
         return
     from gbakg import engine
 
     store = engine.open_store(_files(graphs, with_curated))
     terms = sparql.bind_terms(raw, lambda name: engine.resolve(store, name))
     result = engine.query(store, text, bindings=terms, prefixes=sparql.PREFIXES)
-    _emit(sparql.render(result, fmt, labels=lambda iris: engine.labels(store, iris)))
+    _emit(sparql.render(result, fmt, labels=lambda iris: engine.labels(store, iris, lang=label_lang())))
 
 
 def _list_named(fmt: str) -> None:

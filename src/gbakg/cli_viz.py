@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from gbakg.clikit import graph_options, load_graph
+from gbakg.clikit import graph_options, label_lang, lang_option, load_graph
 
 _MEASURES = "degree, betweenness, closeness, eigenvector, pagerank, effective_size, constraint, or none"
 
@@ -24,6 +24,7 @@ _MEASURES = "degree, betweenness, closeness, eigenvector, pagerank, effective_si
 )
 @click.option("--title", default="Greater Bay Area Knowledge Graph", show_default=True, help="Page title.")
 @click.option("--out", default="explorer.html", show_default=True, type=click.Path(dir_okay=False), help="HTML file.")
+@lang_option
 @graph_options
 def viz(
     focus: str | None,
@@ -53,7 +54,7 @@ def viz(
     graph = load_graph(graphs, with_curated)
     names = name_index(graph)
     data = explorer_data(
-        full_graph(graph),
+        full_graph(graph, lang=label_lang()),
         title=title,
         term_labels=term_labels(graph),
         size_by=None if size_by == "none" else size_by,

@@ -14,6 +14,8 @@ import click
 from gbakg.errors import GbakgError, InputError
 
 _AS_OF = "gbakg.as_of"
+_LANG = "gbakg.lang"
+LANGUAGES = ("en", "zh")
 
 
 def _remember_as_of(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
@@ -59,6 +61,25 @@ def graph_options(func: Callable[..., Any]) -> Callable[..., Any]:
         help="A Turtle file or folder to use instead of the curated graph (repeatable).",
     )(func)
     return func
+
+
+def lang_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--lang en|zh``: the language of printed labels (Chinese falls back to English)."""
+    return click.option(
+        "--lang",
+        type=click.Choice(LANGUAGES),
+        default="en",
+        show_default=True,
+        expose_value=False,
+        callback=lambda ctx, _param, value: ctx.meta.__setitem__(_LANG, value),
+        help="Label language: en, or zh (Chinese where an entity has a Chinese name, else English).",
+    )(func)
+
+
+def label_lang() -> str:
+    """The ``--lang`` of the running command, ``en`` by default."""
+    ctx = click.get_current_context(silent=True)
+    return ctx.meta.get(_LANG, "en") if ctx is not None else "en"
 
 
 def format_option(*choices: str, default: str = "table") -> Callable[..., Any]:

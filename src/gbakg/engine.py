@@ -270,13 +270,15 @@ def _has_subject(store: ox.Store, iri: str, *, typed: bool = False) -> bool:
     return next(store.quads_for_pattern(node, predicate, None), None) is not None
 
 
-def labels(store: ox.Store, iris: Iterable[str]) -> dict[str, str]:
-    """The ``rdfs:label`` of each IRI that has one, English (or untagged) preferred."""
+def labels(store: ox.Store, iris: Iterable[str], lang: str = "en") -> dict[str, str]:
+    """The ``rdfs:label`` of each IRI that has one, in ``lang`` where there is one (English, else Chinese)."""
+    from gbakg.names import label_rank
+
     values = " ".join(f"<{iri}>" for iri in iris)
     found: dict[str, tuple[int, str]] = {}
     text = f"SELECT ?s ?l WHERE {{ VALUES ?s {{ {values} }} ?s rdfs:label ?l }}"
     for row in select(store, text, prefixes=_PREFIXES):
-        rank = 0 if row["l"].language in (None, "en") else 1
+        rank = label_rank(row["l"].language, lang)
         if row["s"].value not in found or rank < found[row["s"].value][0]:
             found[row["s"].value] = (rank, row["l"].value)
     return {iri: label for iri, (_, label) in found.items()}

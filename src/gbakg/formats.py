@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
@@ -21,6 +22,15 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+def width(text: str) -> int:
+    """Columns a terminal gives the text: Chinese characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+def _pad(text: str, columns: int) -> str:
+    return text + " " * (columns - width(text))
+
+
 def render(rows: Sequence[dict[str, Any]], fmt: str = "table", columns: Sequence[str] | None = None) -> str:
     """Render rows (dicts sharing keys) in ``fmt``; ``columns`` fixes the order of the keys."""
     cols = list(columns) if columns is not None else list(dict.fromkeys(k for row in rows for k in row))
@@ -35,9 +45,9 @@ def render(rows: Sequence[dict[str, Any]], fmt: str = "table", columns: Sequence
         return buffer.getvalue().rstrip("\n")
     if fmt == "table":
         cells = [[_cell(row.get(c)) for c in cols] for row in rows]
-        widths = [max([len(c), *(len(r[i]) for r in cells)]) for i, c in enumerate(cols)]
-        lines = ["  ".join(c.ljust(w) for c, w in zip(cols, widths, strict=True)).rstrip()]
+        widths = [max([width(c), *(width(r[i]) for r in cells)]) for i, c in enumerate(cols)]
+        lines = ["  ".join(_pad(c, w) for c, w in zip(cols, widths, strict=True)).rstrip()]
         lines.append("  ".join("-" * w for w in widths))
-        lines.extend("  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip() for r in cells)
+        lines.extend("  ".join(_pad(v, w) for v, w in zip(r, widths, strict=True)).rstrip() for r in cells)
         return "\n".join(lines)
     raise ValueError(f"unknown format {fmt!r}")

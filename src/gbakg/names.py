@@ -56,3 +56,11 @@ def spellings(text: str) -> list[str]:
     if has_han(text):
         found += [simplified(text.strip()), traditional(text.strip())]
     return list(dict.fromkeys(found))
+
+
+def label_rank(language: str | None, lang: str = "en") -> int:
+    """How well a label's language suits the reader: 0 best. Chinese readers get either script."""
+    tag = (language or "").lower()
+    if lang == "zh":
+        return 0 if tag.startswith("zh") else 1 if tag in ("en", "") else 2
+    return 0 if tag == "en" else 1 if tag == "" else 2

@@ -22,6 +22,7 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SKOS, XSD
 
 from gbakg.analysis import home_places
+from gbakg.names import label_rank
 from gbakg.namespaces import GBA, GBR, GBS, NAMING_PREDICATES, ORG, bind_prefixes, curie
 
 _NOT_NODES = {SKOS.ConceptScheme, RDF.Statement}
@@ -81,7 +82,9 @@ def place_classes(graph: Graph) -> tuple[set[str], set[str]]:
     return _class_closure(graph, [GBA.Place], _PLACE_CLASSES), _class_closure(graph, _HOME_CLASSES, _HOME_CLASSES)
 
 
-def full_graph(graph: Graph, *, include_vocabulary: bool = True, include_sources: bool = False) -> nx.MultiDiGraph:
+def full_graph(
+    graph: Graph, *, include_vocabulary: bool = True, include_sources: bool = False, lang: str = "en"
+) -> nx.MultiDiGraph:
     """Every entity as a node, every entity-to-entity triple as an edge keyed by its predicate.
 
     Nodes carry ``iri``, ``label``, ``type`` (CURIE of the most specific asserted class),
@@ -92,6 +95,7 @@ def full_graph(graph: Graph, *, include_vocabulary: bool = True, include_sources
     ``relation`` (= key) and ``evidence`` (dicts with ``source``, ``title``, ``quote``).
     Value-chain stages are nodes unless ``include_vocabulary`` is false; sources become nodes,
     linked by ``prov:wasDerivedFrom`` from what they attest, only with ``include_sources``.
+    ``lang="zh"`` labels nodes with their Chinese name where they have one (English otherwise).
     """
     depth: dict[URIRef, int] = {}
 
@@ -129,7 +133,7 @@ def full_graph(graph: Graph, *, include_vocabulary: bool = True, include_sources
         attrs = g.nodes[str(s)]
         if p in NAMING_PREDICATES:
             if isinstance(o, Literal) and p == RDFS.label:
-                labels[s].append(({"en": 0, None: 1}.get(o.language, 2), str(o)))
+                labels[s].append((label_rank(o.language, lang), str(o)))
             elif isinstance(o, Literal) and p == SKOS.altLabel:
                 attrs.setdefault("aliases", []).append(str(o))
             continue

@@ -119,19 +119,22 @@ def resolve(endpoint: str, name: str, *, timeout: float = 60.0) -> ox.NamedNode:
     raise UnknownEntityError(f"unknown entity {name!r} at {endpoint}")
 
 
-def labels(endpoint: str, iris: Iterable[str], *, timeout: float = 60.0) -> dict[str, str]:
-    """Labels for a table; an endpoint that cannot answer simply gives none."""
+def labels(endpoint: str, iris: Iterable[str], *, timeout: float = 60.0, lang: str = "en") -> dict[str, str]:
+    """Labels for a table, in ``lang`` where there is one; an endpoint that cannot answer simply gives none."""
+    from gbakg.names import label_rank
+
     values = " ".join(f"<{iri}>" for iri in iris)
     text = f"SELECT ?s ?l WHERE {{ VALUES ?s {{ {values} }} ?s rdfs:label ?l }}"
     try:
         result = query(endpoint, text, timeout=timeout)
     except InputError:
         return {}
-    found: dict[str, str] = {}
+    found: dict[str, tuple[int, str]] = {}
     for s in result if isinstance(result, ox.QuerySolutions) else []:
-        if s["s"].value not in found or s["l"].language in (None, "en"):
-            found[s["s"].value] = s["l"].value
-    return found
+        rank = label_rank(s["l"].language, lang)
+        if s["s"].value not in found or rank < found[s["s"].value][0]:
+            found[s["s"].value] = (rank, s["l"].value)
+    return {iri: label for iri, (_, label) in found.items()}
 
 
 def graph_store_url(endpoint: str, graph_iri: str | None) -> str:

@@ -210,6 +210,12 @@ def test_overreads_are_listed_for_review_not_failed(write_ttl):
         ("Monday", "2025-12-22", ("2025-12-22", "date")),
         ("last Monday", "2025-12-22", ("2025-12-15", "date")),
         ("today", "2024-05-01", ("2024-05-01", "date")),
+        ("March 1", "2024-04-28", ("2024-03-01", "date")),
+        ("Dec. 22", "2026-01-02", ("2025-12-22", "date")),
+        ("on August 28th", "2019-09-01", ("2019-08-28", "date")),
+        ("on 4 July", "2011-07", ("2011-07-04", "date")),  # a month-dated source: on or before its last day
+        ("9月18日", "2019-09-18", ("2019-09-18", "date")),
+        ("去年", "2022-01", ("2021", "gYear")),
         ("yesterday", "2024-05-01", ("2024-04-30", "date")),
         ("on Saturday", "2017-07", None),  # a month-precise source cannot place a weekday
         ("soon", "2017-07-03", None),

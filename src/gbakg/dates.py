@@ -121,8 +121,8 @@ def resolve_relative(phrase: str, source_date: Period) -> tuple[str, str] | None
       one before / after the source's month;
     * ``on Saturday`` / ``Saturday`` / ``last Saturday``: the latest Saturday on or before the
       source's day (datelines report the past);
-    * ``March 1``, ``1 March``, ``Dec. 22``, ``3月1日`` (no year): the latest such day on or before the
-      source's date. Chinese ``今天 昨天 今年 去年 明年`` read as their English equivalents.
+    * ``March 1``, ``1 March``, ``Dec. 22``, ``August 28th``, ``3月1日`` (no year): the latest such day
+      on or before the source's date (its last day, for a source dated to the month). Chinese ``今天 昨天 今年 去年 明年`` read as their English equivalents.
 
     >>> resolve_relative("last year", parse_date("2022-01"))
     ('2021', 'http://www.w3.org/2001/XMLSchema#gYear')
@@ -138,7 +138,7 @@ def resolve_relative(phrase: str, source_date: Period) -> tuple[str, str] | None
     if month_day is not None:
         if precision < 2:
             return None
-        return _latest(day, *month_day)
+        return _latest(source_date.end, *month_day)  # a month-dated source: on or before its last day
     if text in ("today", "yesterday"):
         if precision < 3:
             return None
@@ -186,7 +186,7 @@ def _month_day(raw: str, text: str) -> tuple[int, int] | None:
     zh = _ZH_MONTH_DAY.fullmatch(raw)
     if zh:
         return int(zh.group(1)), int(zh.group(2))
-    words = text.removeprefix("on ").split()
+    words = [re.sub(r"^(\d{1,2})(st|nd|rd|th)$", r"\1", w) for w in text.removeprefix("on ").split()]
     if len(words) == 2:
         first, second = words
         if first in _MONTHS and second.isdigit():

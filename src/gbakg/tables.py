@@ -168,6 +168,9 @@ class _Builder:
         url = row.get("url", "")
         if not re.fullmatch(r"https?://[^\s<>\"{}|\\^`]+", url):
             raise TableError(f"{where}: url {url!r} is not an http(s) address")
+        for known in (self.base, self.out.graph):
+            for other in known.subjects(SCHEMA.url, URIRef(url)):
+                raise TableError(f"{where}: {url} is already the source {curie(str(other))}; cite that id")
         lang = row.get("language") or "en"
         g = self.out.graph
         g.add((node, RDF.type, GBA.Source))

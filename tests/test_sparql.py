@@ -469,3 +469,28 @@ gbr:a-b a gba:Agreement ; gba:party gbr:a-city , gbr:b-city ; gba:signedOn "2021
     assert run("query", "ASK { gbr:a-city a gba:City }", "--graph", str(path), "--as-of", "2020").output == "true\n"
     result = run("query", ask, "--as-of", "2020", "--endpoint", "http://127.0.0.1:9/sparql")
     assert result.exit_code == 2
+
+
+@pytest.mark.parametrize("fmt", ["xml", "json", "csv", "tsv", "table"])
+def test_unbound_variables_in_every_format(run, write_ttl, fmt):
+    """An OPTIONAL that binds nothing leaves the variable unbound; every writer copes (XML crashed)."""
+    data = write_ttl('gbr:a rdfs:label "A"@en .\n', source=False)
+    result = run(
+        "query",
+        "SELECT ?s ?x WHERE { ?s rdfs:label ?l OPTIONAL { ?s gba:none ?x } }",
+        "--graph",
+        str(data),
+        "--format",
+        fmt,
+    )
+    assert result.exit_code == 0, result.output
+    if fmt == "xml":
+        assert '<binding name="s"><uri>https://w3id.org/gbakg/id/a</uri></binding></result>' in result.output
+        assert 'name="x"><' not in result.output.split("</head>")[1]
+
+
+def test_csv_writes_blank_nodes_with_their_prefix(run, write_ttl):
+    data = write_ttl('_:b1 rdfs:label "B" .\n', source=False)
+    result = run("query", "SELECT ?s WHERE { ?s rdfs:label \"B\" }", "--graph", str(data), "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[1].startswith("_:")

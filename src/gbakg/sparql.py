@@ -286,6 +286,13 @@ def _xml_term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> str:
     return f"<literal>{escape(term.value)}</literal>"
 
 
+def _csv_term(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> str:
+    """SPARQL 1.1 CSV: IRIs and literals by their text, blank nodes as ``_:label``, unbound as empty."""
+    if term is None:
+        return ""
+    return f"_:{term.value}" if isinstance(term, ox.BlankNode) else term.value
+
+
 def write_solutions(variables: Sequence[str], solutions: Iterable, fmt: str) -> Iterator[str]:
     """SELECT results in a W3C format (json, xml, csv, tsv), chunk by chunk."""
     if fmt == "json":
@@ -298,15 +305,19 @@ def write_solutions(variables: Sequence[str], solutions: Iterable, fmt: str) -> 
         yield '<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n<head>'
         yield "".join(f"<variable name={quoteattr(v)}/>" for v in variables) + "</head>\n<results>\n"
         for s in solutions:
-            cells = (f"<binding name={quoteattr(v)}>{_xml_term(s[j])}</binding>" for j, v in enumerate(variables))
-            yield "<result>" + "".join(c for j, c in enumerate(cells) if s[j] is not None) + "</result>\n"
+            cells = (
+                f"<binding name={quoteattr(v)}>{_xml_term(s[j])}</binding>"
+                for j, v in enumerate(variables)
+                if s[j] is not None  # an unbound variable has no binding element
+            )
+            yield "<result>" + "".join(cells) + "</result>\n"
         yield "</results>\n</sparql>\n"
     elif fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\r\n")
         writer.writerow(variables)
         for s in solutions:
-            writer.writerow(["" if s[j] is None else s[j].value for j in range(len(variables))])
+            writer.writerow([_csv_term(s[j]) for j in range(len(variables))])
             if buffer.tell() > 65536:
                 yield buffer.getvalue()
                 buffer.seek(0), buffer.truncate()

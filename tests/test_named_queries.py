@@ -36,6 +36,8 @@ Q_SCIENTIFIC = (
     "other Greater Bay Area cities such as Shenzhen and Guangzhou that excel in the field of scientific research"
 )
 Q_SHENZHEN = "Shenzhen is stronger than Hong Kong in commercialization of applied scientific research results"
+Q_HK_BASIC = "Being the home to several world-renowned universities, Hong Kong is strong in basic research"
+LEGCO_2022 = "gbs:legco-commercialization-academic-research-shenzhen-2022-09-08"
 Q_COOPERATION = (
     "the signing of this cooperation agreement is a fine example of collaboration amongst "
     "Guangzhou, Shenzhen and Hong Kong"
@@ -57,7 +59,9 @@ CASES = [
             ("gbr:guangzhou-university", "gbr:agreement-guangzhou-university-hkust-letter-of-intent"),
             ("gbr:guangzhou-university", "gbr:agreement-hkust-guangzhou-campus-2018"),
             ("gbr:scut", "gbr:agreement-hkust-scut-student-exchange-2024"),
-            ("gbr:scut", "gba:collaboratesWith"),  # asserted on SCUT: the symmetric direction counts
+            ("gbr:scut", "gba:collaboratesWith"),
+            ("gbr:stanford-university", "gbr:agreement-hkust-neurodegenerative-diseases-mou-2019"),
+            ("gbr:zte", "gbr:agreement-hkust-zte-mou-2025"),
         ],
         id="partners-of-hkust",
     ),
@@ -72,9 +76,21 @@ CASES = [
         {"place": "Guangzhou"},
         [
             ("2018", "2018-12-21", "gbr:agreement-hkust-guangzhou-campus-2018", "gbr:guangzhou-municipal-government"),
-            ("2018", "2018-12-21", "gbr:agreement-hkust-guangzhou-campus-2018", "gbr:nansha"),  # applies to Nansha
+            ("2018", "2018-12-21", "gbr:agreement-hkust-guangzhou-campus-2018", "gbr:nansha"),
+            (
+                "2019",
+                "2019-09-18",
+                "gbr:guangzhou-macao-science-technology-industry-framework-agreement-2019",
+                "gbr:guangzhou",
+            ),
+            (
+                "2019",
+                "2019-09-18",
+                "gbr:guangzhou-macao-science-technology-industry-framework-agreement-2019",
+                "gbr:guangzhou-municipal-government",
+            ),
             ("2024", "2024-02-28", "gbr:agreement-hkust-scut-student-exchange-2024", "gbr:scut"),
-            (None, None, "gbr:agreement-idea-hkust-gz", "gbr:hkust-guangzhou"),  # undated: last
+            (None, None, "gbr:agreement-idea-hkust-gz", "gbr:hkust-guangzhou"),
         ],
         id="agreements-involving-guangzhou",
     ),
@@ -82,8 +98,32 @@ CASES = [
         "agreements-involving",
         {"place": "Macao"},
         [
+            (
+                "2010",
+                "2010-05",
+                "gbr:guangdong-macao-tcm-science-technology-park-memorandum-2010",
+                "gbr:macao-sar-government",
+            ),
             ("2017", "2017-07-01", "gbr:framework-agreement-greater-bay-area", "gbr:macao"),
             ("2017", "2017-07-01", "gbr:framework-agreement-greater-bay-area", "gbr:macao-sar-government"),
+            (
+                "2018",
+                "2018-03",
+                "gbr:guangdong-dst-macao-fdct-arrangement-2018",
+                "gbr:macao-science-and-technology-development-fund",
+            ),
+            (
+                "2019",
+                "2019-09-18",
+                "gbr:guangzhou-macao-science-technology-industry-framework-agreement-2019",
+                "gbr:macao",
+            ),
+            (
+                "2019",
+                "2019-09-18",
+                "gbr:guangzhou-macao-science-technology-industry-framework-agreement-2019",
+                "gbr:macao-sar-government",
+            ),
         ],
         id="agreements-involving-macao",
     ),
@@ -94,9 +134,10 @@ CASES = [
             ("gbr:guangzhou-hong-kong-sci-tech-cooperation-park", "gba:Facility", "gbr:guangzhou"),
             ("gbr:guangzhou-municipal-government", "gba:GovernmentBody", "gbr:guangzhou"),
             ("gbr:hkust-guangzhou", "gba:University", "gbr:guangzhou"),
-            ("gbr:hkust-guangzhou", "gba:University", "gbr:nansha"),  # Nansha gba:partOf Guangzhou
+            ("gbr:hkust-guangzhou", "gba:University", "gbr:nansha"),
             ("gbr:scut", "gba:University", "gbr:guangzhou"),
             ("gbr:sun-yat-sen-university", "gba:University", "gbr:guangzhou"),
+            ("gbr:weride", "gba:Company", "gbr:guangzhou"),
         ],
         id="in-guangzhou",
     ),
@@ -109,15 +150,18 @@ CASES = [
     pytest.param(
         "in-city",
         {"city": "Dongguan"},
-        [("gbr:cityu-dongguan", "gba:University", "gbr:songshan-lake")],  # through Songshan Lake gba:partOf Dongguan
+        [
+            ("gbr:cityu-dongguan", "gba:University", "gbr:songshan-lake"),
+            ("gbr:dongguan-municipal-government", "gba:GovernmentBody", "gbr:dongguan"),
+        ],
         id="in-dongguan",
     ),
     pytest.param(
         "who-leads",
         {"organization": "gbr:hkust-guangzhou"},
         [
-            ("gbr:lionel-m-ni", "gbr:role-president", "gbr:hkust-guangzhou"),
-            ("gbr:shaobing-qu", "gbr:role-party-secretary", "gbr:hkust-guangzhou"),
+            ("gbr:shaobing-qu", "gbr:role-party-secretary", "gbr:hkust-guangzhou", "2023-09-01", None, "yes"),
+            ("gbr:lionel-m-ni", "gbr:role-president", "gbr:hkust-guangzhou", "2023-09-01", None, "yes"),
         ],
         id="who-leads-hkust-guangzhou",
     ),
@@ -125,15 +169,24 @@ CASES = [
         "who-leads",
         {"person": "Carrie Lam"},
         [
-            ("gbr:carrie-lam", "gbr:role-chief-executive", "gbr:hksar-government"),
-            ("gbr:carrie-lam", "gbr:role-chief-secretary-for-administration", "gbr:hksar-government"),
+            ("gbr:carrie-lam", "gbr:role-chief-executive", "gbr:hksar-government", "2017-07-01", "2022-07-01", "no"),
+            (
+                "gbr:carrie-lam",
+                "gbr:role-chief-secretary-for-administration",
+                "gbr:hksar-government",
+                "2016-02-29",
+                "2022-04",
+                "no",
+            ),
         ],
         id="posts-of-carrie-lam",
     ),
     pytest.param(
         "who-leads",
         {"organization": "IDEA"},
-        [("gbr:harry-shum", "gbr:role-chairman", "gbr:idea")],
+        [
+            ("gbr:harry-shum", "gbr:role-chairman", "gbr:idea", "2022-01", None, "yes"),
+        ],
         id="who-leads-idea",
     ),
     pytest.param(
@@ -141,29 +194,12 @@ CASES = [
         {"place": "Hong Kong"},
         [
             ("gbr:hong-kong", "gbr:stage-research", None, Q_HK_RESEARCH, BLUEPRINT),
+            ("gbr:hong-kong", "gbr:stage-research", "basic research", Q_HK_BASIC, LEGCO_2022),
             ("gbr:hong-kong", "gbr:stage-financing", "advanced cutting-edge technologies", Q_HK_IPO, BLUEPRINT),
             ("gbr:hong-kong", "gbr:stage-financing", "biotech", Q_HK_BIOTECH, BLUEPRINT),
             ("gbr:hong-kong", "gbr:stage-professional-services", "legal services", Q_HK_LEGAL, BLUEPRINT),
         ],
         id="strengths-hong-kong",
-    ),
-    pytest.param(
-        "strengths",
-        {},
-        [
-            ("gbr:china", "gbr:stage-research", "computer vision algorithms and systems", Q_CHINA, BLUEPRINT),
-            ("gbr:china", "gbr:stage-research", "smart interactive conversations", Q_CHINA, BLUEPRINT),
-            ("gbr:dongguan", "gbr:stage-manufacturing", None, Q_MANUFACTURING, BLUEPRINT),
-            ("gbr:guangzhou", "gbr:stage-research", None, Q_SCIENTIFIC, BLUEPRINT),
-            ("gbr:guangzhou", "gbr:stage-manufacturing", None, Q_MANUFACTURING, BLUEPRINT),
-            ("gbr:hong-kong", "gbr:stage-research", None, Q_HK_RESEARCH, BLUEPRINT),
-            ("gbr:hong-kong", "gbr:stage-financing", "advanced cutting-edge technologies", Q_HK_IPO, BLUEPRINT),
-            ("gbr:hong-kong", "gbr:stage-financing", "biotech", Q_HK_BIOTECH, BLUEPRINT),
-            ("gbr:hong-kong", "gbr:stage-professional-services", "legal services", Q_HK_LEGAL, BLUEPRINT),
-            ("gbr:shenzhen", "gbr:stage-research", None, Q_SCIENTIFIC, BLUEPRINT),
-            ("gbr:shenzhen", "gbr:stage-commercialisation", None, Q_SHENZHEN, BLUEPRINT),
-        ],
-        id="strengths-all",
     ),
     pytest.param(
         "milestones",
@@ -248,8 +284,15 @@ CASES = [
         "no-strength-at",
         {"stage": "Research", "kind": "gba:City"},
         [
-            (f"gbr:{city}", "gba:City")
-            for city in ("dongguan", "foshan", "huizhou", "jiangmen", "macao", "zhaoqing", "zhongshan", "zhuhai")
+            ("gbr:beijing", "gba:City"),
+            ("gbr:dongguan", "gba:City"),
+            ("gbr:foshan", "gba:City"),
+            ("gbr:huizhou", "gba:City"),
+            ("gbr:jiangmen", "gba:City"),
+            ("gbr:paris", "gba:City"),
+            ("gbr:zhaoqing", "gba:City"),
+            ("gbr:zhongshan", "gba:City"),
+            ("gbr:zhuhai", "gba:City"),
         ],
         id="cities-without-research",
     ),
@@ -257,11 +300,17 @@ CASES = [
         "no-strength-at",
         {"stage": "commercialisation", "kind": "gba:City"},
         [
-            (f"gbr:{city}", "gba:City")
-            for city in (
-                *("dongguan", "foshan", "guangzhou", "hong-kong", "huizhou"),
-                *("jiangmen", "macao", "zhaoqing", "zhongshan", "zhuhai"),
-            )
+            ("gbr:beijing", "gba:City"),
+            ("gbr:dongguan", "gba:City"),
+            ("gbr:foshan", "gba:City"),
+            ("gbr:hong-kong", "gba:City"),
+            ("gbr:huizhou", "gba:City"),
+            ("gbr:jiangmen", "gba:City"),
+            ("gbr:macao", "gba:City"),
+            ("gbr:paris", "gba:City"),
+            ("gbr:zhaoqing", "gba:City"),
+            ("gbr:zhongshan", "gba:City"),
+            ("gbr:zhuhai", "gba:City"),
         ],
         id="cities-without-commercialisation",
     ),
@@ -307,6 +356,7 @@ def _plain(term):
 BROAD = [
     pytest.param("who-leads", {}, None, id="who-leads-all"),
     pytest.param("milestones", {}, None, id="milestones-all"),
+    pytest.param("strengths", {}, None, id="strengths-all"),
     pytest.param("no-strength-at", {"stage": "Research"}, None, id="no-research-any-kind"),
     pytest.param("agreements-involving", {"place": "Greater Bay Area"}, None, id="agreements-involving-gba"),
     pytest.param("partners-of", {"org": "Hong Kong"}, None, id="partners-of-hong-kong"),
@@ -404,3 +454,33 @@ def test_in_city_follows_districts(dated_store):
         ("gbr:alpha-university", "gba:University", "gbr:alpha-district"),
         ("gbr:gamma-lab", "gba:ResearchInstitute", "gbr:alpha-city"),
     ]
+
+
+# The strengths the article alone states: its per-source view (gbakg.provenance) keeps the answer exact.
+ARTICLE_STRENGTHS = [
+    ("gbr:china", "gbr:stage-research", "computer vision algorithms and systems", Q_CHINA, BLUEPRINT),
+    ("gbr:china", "gbr:stage-research", "smart interactive conversations", Q_CHINA, BLUEPRINT),
+    ("gbr:dongguan", "gbr:stage-manufacturing", None, Q_MANUFACTURING, BLUEPRINT),
+    ("gbr:guangzhou", "gbr:stage-research", None, Q_SCIENTIFIC, BLUEPRINT),
+    ("gbr:guangzhou", "gbr:stage-manufacturing", None, Q_MANUFACTURING, BLUEPRINT),
+    ("gbr:hong-kong", "gbr:stage-research", None, Q_HK_RESEARCH, BLUEPRINT),
+    ("gbr:hong-kong", "gbr:stage-financing", "advanced cutting-edge technologies", Q_HK_IPO, BLUEPRINT),
+    ("gbr:hong-kong", "gbr:stage-financing", "biotech", Q_HK_BIOTECH, BLUEPRINT),
+    ("gbr:hong-kong", "gbr:stage-professional-services", "legal services", Q_HK_LEGAL, BLUEPRINT),
+    ("gbr:shenzhen", "gbr:stage-research", None, Q_SCIENTIFIC, BLUEPRINT),
+    ("gbr:shenzhen", "gbr:stage-commercialisation", None, Q_SHENZHEN, BLUEPRINT),
+]
+
+
+def test_the_articles_strengths(curated):
+    """The `strengths` query on what the article backs gives its eleven strengths (the view keeps no stage order)."""
+    from rdflib import URIRef
+
+    from gbakg.namespaces import GBS
+    from gbakg.provenance import facts_from
+
+    view = facts_from(curated, URIRef(GBS["hk-digital-economy-blueprint-2022-01"]))
+    rows = view.query(sparql.named_query("strengths").text, initNs=sparql.PREFIXES)
+    assert {
+        tuple(None if t is None else (curie(str(t)) if isinstance(t, URIRef) else str(t)) for t in row) for row in rows
+    } == set(ARTICLE_STRENGTHS)

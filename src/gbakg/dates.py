@@ -122,7 +122,9 @@ def resolve_relative(phrase: str, source_date: Period) -> tuple[str, str] | None
     * ``on Saturday`` / ``Saturday`` / ``last Saturday``: the latest Saturday on or before the
       source's day (datelines report the past);
     * ``March 1``, ``1 March``, ``Dec. 22``, ``August 28th``, ``3月1日`` (no year): the latest such day
-      on or before the source's date (its last day, for a source dated to the month). Chinese ``今天 昨天 今年 去年 明年`` read as their English equivalents.
+      on or before the source's date (its last day, for a source dated to the month).
+
+    Chinese ``今天 昨天 今年 去年 明年`` read as their English equivalents.
 
     >>> resolve_relative("last year", parse_date("2022-01"))
     ('2021', 'http://www.w3.org/2001/XMLSchema#gYear')

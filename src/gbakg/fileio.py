@@ -6,7 +6,23 @@ import os
 import tempfile
 from pathlib import Path
 
-from gbakg.errors import OutputError
+from gbakg.errors import InputError, OutputError
+
+
+def read_text(
+    path: Path,
+    *,
+    encoding: str = "utf-8",
+    error: type[InputError] = InputError,
+    decode_error: type[InputError] | None = None,
+) -> str:
+    """A text file's contents; an unreadable (``error``) or non-UTF-8 (``decode_error``) file is a one-line error."""
+    try:
+        return path.read_text(encoding=encoding)
+    except UnicodeDecodeError as e:
+        raise (decode_error or error)(f"{path}: not UTF-8 text ({e.reason} at byte {e.start})") from e
+    except OSError as e:
+        raise error(f"{path}: cannot read ({e.strerror})") from e
 
 
 def ensure_dir(folder: str | os.PathLike[str], *, create: bool = True) -> Path:

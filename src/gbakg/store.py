@@ -14,6 +14,7 @@ from rdflib import Graph, URIRef
 from gbakg import paths
 from gbakg.errors import InputError, ParseError
 from gbakg.evidence import name_blank_evidence
+from gbakg.fileio import read_text
 from gbakg.namespaces import bind_prefixes
 
 PathLike = str | os.PathLike[str]
@@ -41,12 +42,7 @@ def parse_files(files: Iterable[PathLike], graph: Graph | None = None) -> Graph:
     graph = graph if graph is not None else Graph()
     for file in files:
         path = Path(file)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError as e:
-            raise ParseError(f"{path}: not UTF-8 text ({e.reason} at byte {e.start})") from e
-        except OSError as e:
-            raise InputError(f"{path}: cannot read ({e.strerror})") from e
+        text = read_text(path, decode_error=ParseError)
         part = Graph()
         try:
             with _quiet_rdflib():

@@ -23,6 +23,7 @@ from rdflib.term import Node
 from gbakg.dates import parse_date, resolve_relative
 from gbakg.errors import InputError
 from gbakg.evidence import statement_iri
+from gbakg.fileio import read_text
 from gbakg.names import key
 from gbakg.namespaces import GBA, GBR, GBS, QUALIFIED_CLASSES, SCHEMA, curie, expand
 from gbakg.quotes import Corpus
@@ -85,12 +86,7 @@ def slugify(name: str) -> str:
 def read_table(path: str | Path, columns: tuple[str, ...], required: tuple[str, ...]) -> list[tuple[int, dict]]:
     """Read a CSV with a header row; each row comes with its line number. Unknown columns are errors."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise TableError(f"{path}: not UTF-8 text ({e.reason} at byte {e.start})") from e
-    except OSError as e:
-        raise TableError(f"{path}: cannot read ({e.strerror})") from e
+    text = read_text(path, encoding="utf-8-sig", error=TableError)
     reader = csv.DictReader(text.splitlines(keepends=True))
     header = [h.strip() for h in reader.fieldnames or []]
     unknown = [h for h in header if h not in columns]

@@ -363,3 +363,20 @@ def test_structural_holes_match_burts_definition(seed):
         else:
             assert effective[node] == pytest.approx(want_e)
             assert constraint[node] == pytest.approx(want_c)
+
+
+@pytest.mark.parametrize("order", [["b", "c"], ["c", "b"]])
+def test_a_tied_shortest_path_is_chosen_the_same_way_whatever_the_insertion_order(order):
+    """Two equally short paths a–b–d and a–c–d: the one through the first node in IRI order, always."""
+    import networkx as nx
+
+    from gbakg.analysis import shortest_paths
+
+    g = nx.Graph()
+    for middle in order:
+        g.add_edge("a", middle, evidence=[])
+        g.add_edge(middle, "d", evidence=[])
+    for n in g:
+        g.nodes[n]["label"] = n
+    (path,) = shortest_paths(g, "a", "d")
+    assert [hop["to"] for hop in path] == ["b", "d"]

@@ -491,6 +491,6 @@ def test_unbound_variables_in_every_format(run, write_ttl, fmt):
 
 def test_csv_writes_blank_nodes_with_their_prefix(run, write_ttl):
     data = write_ttl('_:b1 rdfs:label "B" .\n', source=False)
-    result = run("query", "SELECT ?s WHERE { ?s rdfs:label \"B\" }", "--graph", str(data), "--format", "csv")
+    result = run("query", 'SELECT ?s WHERE { ?s rdfs:label "B" }', "--graph", str(data), "--format", "csv")
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[1].startswith("_:")

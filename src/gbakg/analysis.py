@@ -285,13 +285,19 @@ def shortest_paths(
     """
     _check_nodes(g, (source, target), graph_name)
     view = g.to_undirected(as_view=True) if g.is_directed() else g
-    try:
-        if all_paths:
-            paths = list(islice(nx.all_shortest_paths(view, source, target), limit))
-        else:
-            paths = [nx.shortest_path(view, source, target)]
-    except nx.NetworkXNoPath:
-        raise AnalysisError(f"no path between {label(g, source)} and {label(g, target)} in the {graph_name}") from None
+    distance = nx.single_source_shortest_path_length(view, target)
+    if source not in distance:
+        raise AnalysisError(f"no path between {label(g, source)} and {label(g, target)} in the {graph_name}")
+    if all_paths:
+        paths = sorted(islice(nx.all_shortest_paths(view, source, target), limit))
+    else:
+        # Among equally short paths take the one whose nodes come first in IRI order, so every run
+        # (whatever the hash seed) prints the same path.
+        path, node = [source], source
+        while node != target:
+            node = min(n for n in view.neighbors(node) if distance.get(n) == distance[node] - 1)
+            path.append(node)
+        paths = [path]
     return [[_hop(g, u, v) for u, v in pairwise(path)] for path in paths]
 
 

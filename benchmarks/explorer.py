@@ -18,8 +18,8 @@ sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tests")]
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
+from gbakg.explorer.page import explorer_html  # noqa: E402
 from gbakg.fileio import atomic_write  # noqa: E402
-from gbakg.viz import explorer_html  # noqa: E402
 from test_explorer_browser import CHROMIUM, CHROMIUM_ARGS, open_explorer  # noqa: E402
 from test_viz import synthetic_graph  # noqa: E402
 

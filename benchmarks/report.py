@@ -124,7 +124,7 @@ def rows(result: dict[str, Any], queries: list[dict[str, Any]]) -> list[dict[str
         reopen,
         "(no target)",
         None,
-        "`gbakg.cache.cached_store`, read-only RocksDB store on disk",
+        "`gbakg.sparql.cache.cached_store`, read-only RocksDB store on disk",
     )
 
     to_nx, full = rd.get("rdflib_to_networkx"), rd.get("full_graph")

@@ -62,7 +62,7 @@ def worker(task: str, args: dict[str, Any], timeout: float, env: dict[str, str] 
 
 def queries(meta: dict[str, Any]) -> list[dict[str, Any]]:
     """The shipped named queries with bindings on the synthetic graph's anchors, then the stress ones."""
-    from gbakg import sparql
+    from gbakg.sparql import query as sparql
 
     gbr = "https://w3id.org/gbakg/id/"
     anchor = {
@@ -158,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     data = generate.ensure(args.size)
     meta = generate.read_meta(data)
     result["data"] = {"file": data.name, "triples": meta["triples"], "entities": meta["entities"]}
-    from gbakg import engine
+    from gbakg.sparql import engine
 
     files = [str(f) for f in engine.source_files([data])]
     qs = queries(meta)
@@ -249,7 +249,7 @@ def _agreement(centrality: dict[str, Any], size: str, tmp: Path) -> dict[str, An
     if size == AGREEMENT_SIZE:
         return {"error": "exact centrality did not finish"}
     data = generate.ensure(AGREEMENT_SIZE)
-    from gbakg import engine
+    from gbakg.sparql import engine
 
     files = [str(f) for f in engine.source_files([data])]
     sub = tmp / "agreement"

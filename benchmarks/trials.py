@@ -26,7 +26,7 @@ GBR = "https://w3id.org/gbakg/id/"
 
 
 def _files() -> list[Path]:
-    from gbakg import engine
+    from gbakg.sparql import engine
 
     return engine.source_files([generate.ensure("1m")])
 
@@ -61,7 +61,7 @@ def loader() -> None:
 
 
 def _count(store, text: str, **options) -> int:  # type: ignore[no-untyped-def]
-    from gbakg.sparql import PREFIXES
+    from gbakg.sparql.query import PREFIXES
 
     return len(list(store.query(text, prefixes=PREFIXES, **options)))
 
@@ -71,7 +71,8 @@ def bindings() -> None:
 
     import pyoxigraph as ox
 
-    from gbakg import engine, sparql
+    from gbakg.sparql import engine
+    from gbakg.sparql import query as sparql
 
     store = engine.open_store(_files(), cache=False)
     hub = generate.read_meta(generate.ensure("1m"))["anchors"]["hub"][4:]
@@ -107,8 +108,7 @@ def projection() -> None:
     """Nodes, statement evidence and entity-to-entity links, each one SELECT, into a MultiDiGraph."""
     import networkx as nx
 
-    from gbakg import engine
-    from gbakg.sparql import PREFIXES
+    from gbakg.sparql.query import PREFIXES, engine
 
     store = engine.open_store(_files(), cache=False)
     nodes = """SELECT ?s ?c ?l WHERE { ?s a ?c FILTER(isIRI(?s) && STRSTARTS(STR(?s), STR(gbr:))
@@ -148,7 +148,8 @@ def centrality() -> None:
     import networkx as nx
     from rdflib import Graph
 
-    from gbakg import analysis, project
+    from gbakg.network import analysis
+    from gbakg.network import projections as project
 
     graph = Graph()
     for f in _files():

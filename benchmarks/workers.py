@@ -142,10 +142,10 @@ def norm_ox(term: Any) -> str:
 
 
 def task_ox_load(args: dict[str, Any]) -> dict[str, Any]:
-    """Load the files into a store: through gbakg.engine, or raw pyoxigraph ``Store().load``."""
+    """Load the files into a store: through gbakg.sparql.engine, or raw pyoxigraph ``Store().load``."""
     files = [Path(f) for f in args["files"]]
     if args["mode"] == "engine":
-        from gbakg import engine
+        from gbakg.sparql import engine
 
         def load() -> Any:
             return engine.open_store(files, cache=False)  # a parse into memory; the cache is timed apart
@@ -163,11 +163,10 @@ def task_ox_load(args: dict[str, Any]) -> dict[str, Any]:
 
 
 def task_ox_queries(args: dict[str, Any]) -> dict[str, Any]:
-    """Each query through gbakg.engine (rows as dicts) and through raw ``Store.query``."""
+    """Each query through gbakg.sparql.engine (rows as dicts) and through raw ``Store.query``."""
     import pyoxigraph as ox
 
-    from gbakg import engine
-    from gbakg.sparql import PREFIXES, with_values
+    from gbakg.sparql.query import PREFIXES, engine, with_values
 
     store = engine.open_store([Path(f) for f in args["files"]], cache=False)
     out: dict[str, Any] = {}
@@ -189,7 +188,7 @@ def task_ox_queries(args: dict[str, Any]) -> dict[str, Any]:
         out[q["name"]] = {"ours": ours_stats, "raw": raw_stats, "rows": len(rows), "digest": digest(rows)}
         assert len(raw_rows) == len(rows)
     if args.get("cache_dir"):  # the same queries on the persistent store a second command opens
-        from gbakg.cache import cached_store
+        from gbakg.sparql.cache import cached_store
 
         files = [Path(f) for f in args["files"]]
         out["cache_build"], disk = measure(lambda: cached_store(files, args["cache_dir"]))
@@ -219,7 +218,7 @@ def task_rdflib(args: dict[str, Any]) -> dict[str, Any]:
 
     out["load"], graph = measure(parse)
     out["triples"] = len(graph)
-    from gbakg.sparql import PREFIXES
+    from gbakg.sparql.query import PREFIXES
 
     graph.query("ASK { ?s ?p ?o }", initNs=PREFIXES)  # warm up: the first query builds rdflib's parser
     out["queries"] = {}
@@ -243,7 +242,7 @@ def task_rdflib(args: dict[str, Any]) -> dict[str, Any]:
 
     out["rdflib_to_networkx"] = forked(to_networkx, args["projection_cap"])
 
-    from gbakg import project
+    from gbakg.network import projections as project
 
     out["full_graph"], full = measure(lambda: project.full_graph(graph))
     out["full_graph"].update(nodes=full.number_of_nodes(), edges=full.number_of_edges())
@@ -286,7 +285,7 @@ def task_centrality(args: dict[str, Any]) -> dict[str, Any]:
     measure its agreement. Above it, exact runs under a cap, or not at all when the time per
     pivot of the sampled run says it would take longer than ``skip_exact_over`` seconds.
     """
-    from gbakg import analysis
+    from gbakg.network import analysis
 
     collab = pickle.loads(Path(args["graph"]).read_bytes())
     n = collab.number_of_nodes()
@@ -326,7 +325,7 @@ def task_explorer(args: dict[str, Any]) -> dict[str, Any]:
     g = pickle.loads(Path(args["graph"]).read_bytes())
     out: dict[str, Any] = {"nodes": g.number_of_nodes(), "edges": g.number_of_edges()}
     html_path = Path(args["out"])
-    from gbakg import viz
+    from gbakg.explorer import page as viz
 
     out["ours"], page = measure(lambda: viz.explorer_html(g), repeats=args.get("repeats", 1))
     html_path.write_text(page, encoding="utf-8")

@@ -57,7 +57,7 @@ def run() -> Callable[..., Any]:
 @pytest.fixture(scope="session")
 def curated() -> Graph:
     """The curated graph with the ontology, loaded once."""
-    from gbakg.store import load
+    from gbakg.rdf.load import load
 
     return load()
 

@@ -21,9 +21,9 @@ ENTITY = "International Digital Economy Academy"
 
 def main(out: Path) -> None:
     from gbakg.build import term_labels
-    from gbakg.project import full_graph
-    from gbakg.store import load
-    from gbakg.viz import explorer_html
+    from gbakg.explorer.page import explorer_html
+    from gbakg.network.projections import full_graph
+    from gbakg.rdf.load import load
 
     graph = load()
     page_html = explorer_html(

@@ -11,12 +11,12 @@ import networkx as nx
 import pytest
 
 from conftest import ROOT
-from gbakg.analysis import centrality, communities, home_places, neighbors, rank, shortest_paths, suggest
 from gbakg.errors import AnalysisError, InputError
-from gbakg.namespaces import GBR
-from gbakg.project import full_graph
-from gbakg.store import load
-from gbakg.valuechain import value_chain
+from gbakg.network.analysis import centrality, communities, home_places, neighbors, rank, shortest_paths, suggest
+from gbakg.network.projections import full_graph
+from gbakg.network.valuechain import value_chain
+from gbakg.rdf.load import load
+from gbakg.vocabulary import GBR
 from netdata import NET
 
 
@@ -180,9 +180,9 @@ def test_louvain_is_deterministic_for_a_seed():
 
 
 _IN_A_FRESH_PROCESS = """
-from gbakg.analysis import communities
-from gbakg.project import collaboration_graph
-from gbakg.store import load
+from gbakg.network.analysis import communities
+from gbakg.network.projections import collaboration_graph
+from gbakg.rdf.load import load
 collab = collaboration_graph(load())
 print(list(collab.nodes), list(collab.edges(data=True)))
 print(communities(collab, methods=["louvain", "greedy"], seed=3))
@@ -315,7 +315,7 @@ def _two_sides() -> nx.Graph:
 
 def test_brokers_between_two_sides():
     """(a1, b1) has two shortest paths, via x and via y; (a2, b1) only via x: x serves 1.5 pairs, y 0.5."""
-    from gbakg.brokerage import brokers
+    from gbakg.network.brokerage import brokers
 
     rows = brokers(_two_sides(), {"a1", "a2"}, {"b1"})
     assert [(r["iri"], r["side"], r["pairs"], r["share"]) for r in rows] == [
@@ -325,14 +325,14 @@ def test_brokers_between_two_sides():
 
 
 def test_brokers_need_both_sides():
-    from gbakg.brokerage import brokers
+    from gbakg.network.brokerage import brokers
 
     with pytest.raises(AnalysisError, match="both sides need at least one actor"):
         brokers(_two_sides(), {"a1"}, {"nowhere"})
 
 
 def test_within_follows_part_of_down():
-    from gbakg.brokerage import within
+    from gbakg.network.brokerage import within
 
     full = nx.MultiDiGraph()
     full.add_edge("district", "city", key="gba:partOf")
@@ -347,7 +347,7 @@ def test_structural_holes_match_burts_definition(seed):
     """Effective size and constraint equal networkx's per-node (reference) computation, weights included."""
     import random
 
-    from gbakg.analysis import structural_holes
+    from gbakg.network.analysis import structural_holes
 
     g = nx.gnp_random_graph(30, 0.2, seed=seed)
     rnd = random.Random(seed)
@@ -370,7 +370,7 @@ def test_a_tied_shortest_path_is_chosen_the_same_way_whatever_the_insertion_orde
     """Two equally short paths a–b–d and a–c–d: the one through the first node in IRI order, always."""
     import networkx as nx
 
-    from gbakg.analysis import shortest_paths
+    from gbakg.network.analysis import shortest_paths
 
     g = nx.Graph()
     for middle in order:

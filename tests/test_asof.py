@@ -9,13 +9,13 @@ from click.testing import CliRunner
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
-from gbakg.asof import as_of
 from gbakg.cli import cli
-from gbakg.clikit import graph_options
+from gbakg.cli.kit import graph_options
 from gbakg.dates import literal_period, parse_date
 from gbakg.errors import InputError
-from gbakg.namespaces import GBA, GBE, GBR, GBS, SCHEMA
 from gbakg.paths import ontology_files
+from gbakg.rdf.asof import as_of
+from gbakg.vocabulary import GBA, GBE, GBR, GBS, SCHEMA
 from timedata import ALL_NODES, DATED_TEXT
 
 
@@ -231,7 +231,7 @@ def test_curated_undated_entities_stay(curated, cutoff):
 @pytest.mark.parametrize("cutoff", _CUTOFFS[::2])
 def test_curated_as_of_stays_valid(curated, cutoff):
     """Filtering removes whole facts with their evidence, so the view still passes validation."""
-    from gbakg.validate import validate
+    from gbakg.rdf.validate import validate
 
     report = validate(_curated_as_of(curated, cutoff), corpus=None)
     assert report.conforms, report.text()
@@ -282,8 +282,8 @@ def test_graph_files_for_file_engines(dated_file, cutoff):
     """Engines that read files get the sources, or with --as-of one file of the filtered graph."""
     import click
 
-    from gbakg.clikit import graph_files, load_graph
-    from gbakg.store import parse_files
+    from gbakg.cli.kit import graph_files, load_graph
+    from gbakg.rdf.load import parse_files
 
     args = ["--as-of", cutoff] if cutoff else []
 

@@ -42,14 +42,14 @@ def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def graph(synthetic: Path):  # type: ignore[no-untyped-def]
-    from gbakg.store import load
+    from gbakg.rdf.load import load
 
     return load([synthetic])
 
 
 @pytest.fixture(scope="module")
 def store(synthetic: Path):  # type: ignore[no-untyped-def]
-    from gbakg import engine
+    from gbakg.sparql import engine
 
     return engine.open_store(engine.source_files([synthetic]))
 
@@ -79,7 +79,7 @@ def test_the_count_it_reports_is_the_number_of_triples_written(synthetic: Path) 
 
 def test_the_output_passes_validation(graph) -> None:  # type: ignore[no-untyped-def]
     """Shapes and the provenance rule hold; quotes cite a web source, so none can be checked."""
-    from gbakg.validate import validate
+    from gbakg.rdf.validate import validate
 
     result = validate(graph)
     assert result.findings == []
@@ -142,8 +142,8 @@ QUERY_NAMES += [p.stem for p in sorted((ROOT / "benchmarks" / "queries").glob("*
 def test_rdflib_and_our_engine_give_the_same_answers(synthetic: Path, graph, store, name: str) -> None:  # type: ignore[no-untyped-def]
     from rdflib import URIRef
 
-    from gbakg import engine
-    from gbakg.sparql import PREFIXES as NAMESPACES
+    from gbakg.sparql import engine
+    from gbakg.sparql.query import PREFIXES as NAMESPACES
 
     (q,) = [q for q in _queries(synthetic) if q["name"] == name]
     slow = graph.query(q["text"], initNs=NAMESPACES, initBindings={k: URIRef(v) for k, v in q["bindings"].items()})
@@ -167,7 +167,7 @@ EDGES = f"""SELECT (COUNT(*) AS ?n) WHERE {{
 
 def test_the_projection_has_one_node_per_entity_and_one_edge_per_link(graph, store) -> None:  # type: ignore[no-untyped-def]
     """Counted independently with SPARQL on our engine: typed gbr: entities, and the links between them."""
-    from gbakg.project import full_graph
+    from gbakg.network.projections import full_graph
 
     g = full_graph(graph)
     nodes = int(next(iter(store.query(PREFIXES + NODES)))["n"].value)

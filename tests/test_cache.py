@@ -12,8 +12,8 @@ import pytest
 
 pyoxigraph = pytest.importorskip("pyoxigraph")
 
-from gbakg import cache  # noqa: E402
 from gbakg.errors import InputError, ParseError  # noqa: E402
+from gbakg.sparql import cache  # noqa: E402
 
 EX = "http://example.org/"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
@@ -90,7 +90,7 @@ def test_only_the_most_recent_stores_are_kept(tmp_path: Path) -> None:
 
 
 def test_relative_iris_resolve_against_the_file(tmp_path: Path) -> None:
-    """As with gbakg.store.load, a relative IRI is resolved against the file's own URI."""
+    """As with gbakg.rdf.load.load, a relative IRI is resolved against the file's own URI."""
     path = tmp_path / "rel.ttl"
     path.write_text("<#a> <http://example.org/p> <#b> .\n", encoding="utf-8")
     store = cache.cached_store([path], tmp_path / "cache")
@@ -150,7 +150,7 @@ def test_the_engine_opens_big_inputs_from_the_cache(
     data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """engine.open_store parses once; the second open of unchanged files reuses the store."""
-    from gbakg import engine
+    from gbakg.sparql import engine
 
     monkeypatch.setenv("GBAKG_CACHE", str(tmp_path / "cache"))
     calls: list[int] = []
@@ -168,7 +168,7 @@ def test_the_engine_parses_into_memory_otherwise(
     data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, setting: str
 ) -> None:
     """Small inputs, GBAKG_CACHE=off and cache=False all parse into a writable in-memory store."""
-    from gbakg import engine
+    from gbakg.sparql import engine
 
     monkeypatch.setenv("GBAKG_CACHE", "off" if setting == "off" else str(tmp_path / "cache"))
     if setting != "small":

@@ -15,7 +15,7 @@ from rdflib.namespace import RDF
 
 from conftest import CORPUS, ROOT, TINY_GRAPH
 from gbakg.cli import cli
-from gbakg.namespaces import GBA, GBR
+from gbakg.vocabulary import GBA, GBR
 
 
 def test_build_curated(run, tmp_path):

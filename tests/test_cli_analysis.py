@@ -9,11 +9,11 @@ import pytest
 from rdflib import Graph
 
 from conftest import ROOT
-from gbakg.cli_analysis import COMMANDS
+from gbakg.cli.analysis import COMMANDS
 from gbakg.export import read_graphml
-from gbakg.namespaces import GBR
-from gbakg.project import GBX, full_graph
-from gbakg.store import load
+from gbakg.network.projections import GBX, full_graph
+from gbakg.rdf.load import load
+from gbakg.vocabulary import GBR
 from netdata import NET
 
 
@@ -231,7 +231,7 @@ def test_export_graphml_round_trip(run, net_file, tmp_path):
 
 @pytest.mark.parametrize("projection", ["collab", "place"])
 def test_export_projection_round_trip(run, net_file, tmp_path, projection):
-    from gbakg.project import collaboration_graph, place_graph
+    from gbakg.network.projections import collaboration_graph, place_graph
 
     out = tmp_path / "p.graphml"
     assert run("export", "--graph", net_file, "-o", str(out), "--projection", projection).exit_code == 0

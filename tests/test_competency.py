@@ -1,7 +1,7 @@
 """Competency questions: what a reader of the source article can ask the curated graph.
 
 Each question is a SPARQL query over what the article backs in the curated graph (its facts, via
-``gbakg.provenance.facts_from``, so the answers stay exact as other sources add data) with the exact
+``gbakg.rdf.provenance.facts_from``, so the answers stay exact as other sources add data) with the exact
 answer written from reading "Development Blueprint for Hong Kong's Digital Economy" (January 2022). Answers are
 compared as sets of rows; an IRI in ``gbr:`` is shown as its slug, a literal as its lexical form.
 """
@@ -12,7 +12,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
-from gbakg.provenance import facts_from
+from gbakg.rdf.provenance import facts_from
 
 GBR = "https://w3id.org/gbakg/id/"
 GBA = "https://w3id.org/gbakg/ontology#"

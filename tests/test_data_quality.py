@@ -13,7 +13,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
 
 from conftest import PREFIXES
-from gbakg.namespaces import GBA, GBR, SCHEMA, curie
+from gbakg.vocabulary import GBA, GBR, SCHEMA, curie
 
 WEB_QUOTE_LIMIT = 200
 

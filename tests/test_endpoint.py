@@ -28,9 +28,10 @@ from SPARQLWrapper import CSV, JSON, JSONLD, N3, POST, POSTDIRECTLY, TSV, TURTLE
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 from conftest import ROOT
-from gbakg import engine, sparql
 from gbakg.cli import cli
-from gbakg.endpoint import make_endpoint, negotiate
+from gbakg.sparql import engine
+from gbakg.sparql import query as sparql
+from gbakg.sparql.endpoint import make_endpoint, negotiate
 
 GBR = "https://w3id.org/gbakg/id/"
 CITIES = "SELECT ?city WHERE { ?city a gba:City } ORDER BY ?city"

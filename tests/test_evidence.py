@@ -8,9 +8,9 @@ from rdflib import BNode, Graph
 from rdflib.namespace import PROV, RDF
 
 from conftest import TINY_GRAPH
-from gbakg.evidence import name_blank_evidence, statement_iri
-from gbakg.namespaces import GBA, GBE, GBR
-from gbakg.store import load
+from gbakg.rdf.evidence import name_blank_evidence, statement_iri
+from gbakg.rdf.load import load
+from gbakg.vocabulary import GBA, GBE, GBR
 
 
 def test_blank_statements_get_their_content_iri(write_ttl):
@@ -63,7 +63,7 @@ def test_export_twice_gives_identical_bytes(run, tmp_path, suffix):
 def test_the_curated_files_hold_no_blank_evidence():
     """Evidence is written with IRIs in graph/ itself, so other tools reading the files see the same names."""
     from gbakg import paths
-    from gbakg.store import turtle_files
+    from gbakg.rdf.load import turtle_files
 
     for path in turtle_files([paths.graph_dir()]):
         g = Graph().parse(path)

@@ -14,7 +14,7 @@ import networkx as nx
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from gbakg.viz import explorer_html
+from gbakg.explorer.page import explorer_html
 from test_viz import BREAKOUT, GBR, MALICIOUS, malicious_graph, synthetic_graph
 
 CHROMIUM = "/usr/bin/chromium"
@@ -107,8 +107,8 @@ def write_page(tmp_path: Path, g: nx.Graph, name: str = "explorer.html", **optio
 
 @pytest.fixture
 def tiny(tiny_file: Path) -> nx.MultiDiGraph:
-    from gbakg.project import full_graph
-    from gbakg.store import load
+    from gbakg.network.projections import full_graph
+    from gbakg.rdf.load import load
 
     return full_graph(load([tiny_file]))
 
@@ -136,7 +136,7 @@ def test_tiny_graph_is_drawn_offline(tiny_page, tiny):
 
 def test_curated_graph_is_drawn_offline(browser, curated, tmp_path):
     from gbakg.build import term_labels
-    from gbakg.project import full_graph
+    from gbakg.network.projections import full_graph
 
     g = full_graph(curated)
     opened = open_explorer(browser, write_page(tmp_path, g, term_labels=term_labels(curated)))
@@ -257,7 +257,7 @@ def test_twenty_thousand_nodes_draw(browser, tmp_path):
 
 
 def test_notebook_widget_draws_inside_its_iframe(browser, tiny, tmp_path):
-    from gbakg.viz import explorer_widget
+    from gbakg.explorer.page import explorer_widget
 
     host = tmp_path / "notebook.html"
     host.write_text(f"<!DOCTYPE html><html><body>{explorer_widget(tiny)._repr_html_()}</body></html>", encoding="utf-8")

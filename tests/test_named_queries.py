@@ -13,8 +13,9 @@ from rdflib import Literal
 from rdflib.namespace import XSD
 
 from conftest import statement
-from gbakg import engine, sparql
-from gbakg.namespaces import curie
+from gbakg.sparql import engine
+from gbakg.sparql import query as sparql
+from gbakg.vocabulary import curie
 
 BLUEPRINT = "gbs:hk-digital-economy-blueprint-2022-01"
 Q_HK_RESEARCH = (
@@ -456,7 +457,7 @@ def test_in_city_follows_districts(dated_store):
     ]
 
 
-# The strengths the article alone states: its per-source view (gbakg.provenance) keeps the answer exact.
+# The strengths the article alone states: its per-source view (gbakg.rdf.provenance) keeps the answer exact.
 ARTICLE_STRENGTHS = [
     ("gbr:china", "gbr:stage-research", "computer vision algorithms and systems", Q_CHINA, BLUEPRINT),
     ("gbr:china", "gbr:stage-research", "smart interactive conversations", Q_CHINA, BLUEPRINT),
@@ -476,8 +477,8 @@ def test_the_articles_strengths(curated):
     """The `strengths` query on what the article backs gives its eleven strengths (the view keeps no stage order)."""
     from rdflib import URIRef
 
-    from gbakg.namespaces import GBS
-    from gbakg.provenance import facts_from
+    from gbakg.rdf.provenance import facts_from
+    from gbakg.vocabulary import GBS
 
     view = facts_from(curated, URIRef(GBS["hk-digital-economy-blueprint-2022-01"]))
     rows = view.query(sparql.named_query("strengths").text, initNs=sparql.PREFIXES)

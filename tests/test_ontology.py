@@ -7,8 +7,8 @@ from rdflib import Graph
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from gbakg import paths
-from gbakg.namespaces import GBA, GBR, ORG
-from gbakg.store import parse_files
+from gbakg.rdf.load import parse_files
+from gbakg.vocabulary import GBA, GBR, ORG
 
 CLASSES = [
     "Place",

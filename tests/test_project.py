@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from rdflib import Literal, URIRef
 
-from gbakg.namespaces import GBR, curie
-from gbakg.project import GBX, analysis_to_rdf, collaboration_graph, full_graph, place_graph
-from gbakg.store import load
+from gbakg.network.projections import GBX, analysis_to_rdf, collaboration_graph, full_graph, place_graph
+from gbakg.rdf.load import load
+from gbakg.vocabulary import GBR, curie
 from netdata import NET
 
 ID = str(GBR)

@@ -1,13 +1,13 @@
-"""What one source says on its own: gbakg.provenance.facts_from."""
+"""What one source says on its own: gbakg.rdf.provenance.facts_from."""
 
 from __future__ import annotations
 
 from rdflib.namespace import RDF, RDFS
 
 from conftest import TINY_GRAPH, statement
-from gbakg.namespaces import GBA, GBR, GBS
-from gbakg.provenance import facts_from
-from gbakg.store import load
+from gbakg.rdf.load import load
+from gbakg.rdf.provenance import facts_from
+from gbakg.vocabulary import GBA, GBR, GBS
 
 OTHER = """
 gbs:other a gba:Source ; rdfs:label "Other" ; dcterms:title "Other" ;

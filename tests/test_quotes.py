@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gbakg.quotes import Corpus, fold
+from gbakg.rdf.quotes import Corpus, fold
 
 
 @pytest.mark.parametrize(

@@ -17,9 +17,10 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from gbakg import engine, remote, sparql
 from gbakg.cli import cli
 from gbakg.errors import InputError
+from gbakg.sparql import engine, remote
+from gbakg.sparql import query as sparql
 from test_named_queries import BROAD, CASES, run_oxigraph
 
 GRAPH_IRI = "https://w3id.org/gbakg/graph/curated"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from gbakg.errors import UnknownEntityError
-from gbakg.namespaces import GBR
-from gbakg.resolve import resolve
-from gbakg.store import load
+from gbakg.rdf.load import load
+from gbakg.rdf.resolve import resolve
+from gbakg.vocabulary import GBR
 
 
 @pytest.fixture

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from conftest import TINY_GRAPH, statement
-from gbakg import rules
 from gbakg.dates import parse_date, resolve_relative
-from gbakg.store import load
-from gbakg.validate import validate
+from gbakg.rdf import rules
+from gbakg.rdf.load import load
+from gbakg.rdf.validate import validate
 
 PERSON = statement("gbr:ann", "rdf:type", "gba:Person", "Ann") + 'gbr:ann rdfs:label "Ann"@en .\n'
 BOB = statement("gbr:bob", "rdf:type", "gba:Person", "Bob") + 'gbr:bob rdfs:label "Bob"@en .\n'

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from conftest import TINY_GRAPH, statement
-from gbakg.store import load
-from gbakg.validate import validate
+from gbakg.rdf.load import load
+from gbakg.rdf.validate import validate
 
 LONG = "x" * 301
 

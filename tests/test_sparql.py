@@ -10,8 +10,9 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph, Literal, URIRef
 
-from gbakg import engine, sparql
 from gbakg.errors import InputError, ParseError, UnknownEntityError
+from gbakg.sparql import engine
+from gbakg.sparql import query as sparql
 
 GBR = "https://w3id.org/gbakg/id/"
 GBA = "https://w3id.org/gbakg/ontology#"

@@ -6,8 +6,8 @@ import pytest
 from rdflib.namespace import OWL, RDF
 
 from gbakg.errors import InputError, ParseError
-from gbakg.namespaces import GBA, GBR
-from gbakg.store import load
+from gbakg.rdf.load import load
+from gbakg.vocabulary import GBA, GBR
 
 
 def test_load_merges_curated_data_and_ontology(curated):

@@ -9,8 +9,8 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
-from gbakg.namespaces import GBA, GBE, GBR
-from gbakg.tables import FACT_COLUMNS, SOURCE_COLUMNS, slugify
+from gbakg.rdf.tables import FACT_COLUMNS, SOURCE_COLUMNS, slugify
+from gbakg.vocabulary import GBA, GBE, GBR
 
 WEB = "news-2024-05-02-gamma"
 Q_GAMMA = "Gamma Institute, a research institute in Beta City, opened on Wednesday with Alpha University"

@@ -12,7 +12,7 @@ from conftest import PREFIXES
 from gbakg.cli import cli
 from gbakg.dates import literal_period
 from gbakg.errors import InputError
-from gbakg.timeline import COLUMNS, milestones
+from gbakg.rdf.timeline import COLUMNS, milestones
 
 # (date, event, id, status) of every dated fact in tests/timedata.py, in order; the source's own
 # date (2024-05-01) is not an event.

@@ -7,9 +7,9 @@ from rdflib import Literal
 from rdflib.namespace import PROV, RDF
 
 from conftest import CORPUS, TINY_GRAPH, TINY_SOURCE, statement
-from gbakg.namespaces import GBA
-from gbakg.store import load
-from gbakg.validate import validate
+from gbakg.rdf.load import load
+from gbakg.rdf.validate import validate
+from gbakg.vocabulary import GBA
 
 
 def _findings(report, kind):

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from conftest import ROOT
 from gbakg.cli import cli
 from gbakg.errors import AnalysisError, InputError, UnknownEntityError
-from gbakg.viz import (
+from gbakg.explorer.page import (
     PHYSICS_LIMIT,
     SEED_LIMIT,
     explorer_data,
@@ -63,8 +63,8 @@ def page_data(page: str) -> dict:
 
 @pytest.fixture
 def tiny(tiny_file: Path) -> nx.MultiDiGraph:
-    from gbakg.project import full_graph
-    from gbakg.store import load
+    from gbakg.network.projections import full_graph
+    from gbakg.rdf.load import load
 
     return full_graph(load([tiny_file]))
 

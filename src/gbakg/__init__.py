@@ -12,17 +12,17 @@ from typing import Any
 __version__ = "0.1.0"
 
 _API = {
-    "load": "gbakg.store",
-    "parse_files": "gbakg.store",
-    "validate": "gbakg.validate",
-    "ValidationReport": "gbakg.validate",
-    "stats": "gbakg.stats",
+    "load": "gbakg.rdf.load",
+    "parse_files": "gbakg.rdf.load",
+    "validate": "gbakg.rdf.validate",
+    "ValidationReport": "gbakg.rdf.validate",
+    "stats": "gbakg.rdf.stats",
     "build": "gbakg.build",
     "GbakgError": "gbakg.errors",
-    "facts_from": "gbakg.provenance",
-    "as_of": "gbakg.asof",
-    "milestones": "gbakg.timeline",
-    "resolve": "gbakg.resolve",
+    "facts_from": "gbakg.rdf.provenance",
+    "as_of": "gbakg.rdf.asof",
+    "milestones": "gbakg.rdf.timeline",
+    "resolve": "gbakg.rdf.resolve",
 }
 
 __all__ = [*_API, "__version__"]

@@ -10,7 +10,7 @@ from typing import Any
 
 from gbakg.dates import Period
 from gbakg.fileio import atomic_write, ensure_dir
-from gbakg.validate import ValidationReport
+from gbakg.rdf.validate import ValidationReport
 
 
 @dataclass
@@ -34,18 +34,18 @@ def build(
 
     Nothing is written for an invalid graph, and each file is replaced atomically, so an earlier
     good build is never left half-overwritten. ``as_of`` (a date) builds the graph as it stood
-    then (see :func:`gbakg.asof.as_of`).
+    then (see :func:`gbakg.rdf.asof.as_of`).
     """
-    from gbakg.project import full_graph
-    from gbakg.stats import stats
-    from gbakg.store import load
-    from gbakg.validate import validate
-    from gbakg.viz import explorer_html
+    from gbakg.explorer.page import explorer_html
+    from gbakg.network.projections import full_graph
+    from gbakg.rdf.load import load
+    from gbakg.rdf.stats import stats
+    from gbakg.rdf.validate import validate
 
     out = ensure_dir(out_dir)
     graph = load(sources, with_curated=with_curated)
     if as_of is not None:
-        from gbakg.asof import as_of as graph_as_of
+        from gbakg.rdf.asof import as_of as graph_as_of
 
         graph = graph_as_of(graph, as_of)
     report = validate(graph, corpus=corpus)
@@ -67,7 +67,7 @@ def term_labels(graph: Any) -> dict[str, str]:
     from rdflib import Literal, URIRef
     from rdflib.namespace import RDFS
 
-    from gbakg.namespaces import curie
+    from gbakg.vocabulary import curie
 
     labels: dict[str, str] = {}
     for term, label in graph.subject_objects(RDFS.label):

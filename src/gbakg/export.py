@@ -43,7 +43,7 @@ def rdf_text(graph: Any, fmt: str) -> str:
     if fmt not in RDF_FORMATS:
         raise InputError(f"unknown RDF format {fmt!r}; use one of {', '.join(RDF_FORMATS)}")
     if fmt == "jsonld":
-        from gbakg.namespaces import PREFIXES
+        from gbakg.vocabulary import PREFIXES
 
         context = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
         text = graph.serialize(format="json-ld", context=context, auto_compact=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from gbakg.quotes import fold
+from gbakg.text import fold
 
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 

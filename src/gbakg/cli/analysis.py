@@ -1,0 +1,399 @@
+"""Network-analysis commands: centrality, path, neighbors, communities, value-chain, suggest, export.
+
+Each parses its arguments, makes one library call on a projection, and renders the result.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import click
+
+from gbakg.cli.kit import format_option, graph_options, label_lang, lang_option, load_graph
+
+_ON = click.option(
+    "--on",
+    "projection",
+    type=click.Choice(["collab", "place", "full"]),
+    default="collab",
+    show_default=True,
+    help="Projection: the collaboration graph of actors, its aggregation to cities/regions, or the full graph.",
+)
+_VIA = click.option(
+    "--via",
+    type=click.Choice(["full", "collab"]),
+    default="full",
+    show_default=True,
+    help="Walk the full graph (as undirected) or the collaboration graph of actors.",
+)
+_RDF_OUT = click.option(
+    "--rdf-out", type=click.Path(dir_okay=False), help="Also write the results as RDF (Turtle; .nt/.jsonld by suffix)."
+)
+_NAMES = {"collab": "collaboration graph", "place": "place graph", "full": "full graph"}
+
+
+def _project(graph: Any, projection: str) -> Any:
+    from gbakg.network.projections import collaboration_graph, full_graph, place_graph
+
+    full = full_graph(graph, lang=label_lang())
+    if projection == "full":
+        return full
+    collab = collaboration_graph(graph, full)
+    return collab if projection == "collab" else place_graph(collab)
+
+
+def _entity(graph: Any, g: Any, name: str, projection: str, hint: str = "; try --via full") -> str:
+    """Resolve a name the user typed and check it is a node of the projection."""
+    from gbakg.errors import InputError
+    from gbakg.rdf.resolve import resolve
+    from gbakg.vocabulary import curie
+
+    node = str(resolve(graph, name))
+    if node not in g:
+        shown = name if name == curie(node) else f"{name!r} ({curie(node)})"
+        raise InputError(f"{shown} is not in the {_NAMES[projection]}{hint}")
+    return node
+
+
+def _write_rdf(rdf: Any, target: str) -> None:
+    from gbakg.export import rdf_text, write
+
+    fmt = {".nt": "nt", ".jsonld": "jsonld"}.get(target[target.rfind(".") :].lower(), "turtle")
+    write(rdf_text(rdf, fmt), target)
+    click.echo(f"wrote {target}", err=True)
+
+
+def _some(items: list[str], limit: int | None) -> list[str]:
+    """The first ``limit`` items, and how many more there are."""
+    if limit is None or len(items) <= limit:
+        return items
+    return [*items[:limit], f"… {len(items) - limit} more"]
+
+
+def _note(text: str, fmt: str) -> None:
+    """A line about how results were computed: above a table, on stderr for machine formats."""
+    click.echo(f"# {text}", err=fmt != "table")
+
+
+@click.command()
+@_ON
+@click.option(
+    "--measure",
+    type=click.Choice(
+        ["degree", "betweenness", "closeness", "eigenvector", "pagerank", "effective_size", "constraint"]
+    ),
+    default="betweenness",
+    show_default=True,
+    help="Rank by this measure (constraint: lowest first). Ties go to the better broker.",
+)
+@click.option("--top", type=click.IntRange(min=1), default=None, help="Show only the first N.")
+@click.option("--exact", is_flag=True, help="Exact betweenness and closeness even above the size threshold.")
+@click.option(
+    "--threshold", type=click.IntRange(min=1), default=2000, show_default=True, help="Sample above this many nodes."
+)
+@click.option("--k", "pivots", type=click.IntRange(min=1), default=256, show_default=True, help="Pivots when sampling.")
+@click.option("--seed", type=int, default=42, show_default=True, help="Seed for sampling.")
+@_RDF_OUT
+@format_option("table", "csv", "json")
+@lang_option
+@graph_options
+def centrality(
+    projection: str,
+    measure: str,
+    top: int | None,
+    exact: bool,
+    threshold: int,
+    pivots: int,
+    seed: int,
+    rdf_out: str | None,
+    fmt: str,
+    graphs: tuple[str, ...],
+    with_curated: bool,
+) -> None:
+    """Degree, betweenness, closeness, eigenvector, PageRank and brokerage (Burt's effective size and
+    constraint) of every actor, best broker first.
+
+    Betweenness and closeness count hops; the others weigh each link by its number of ties. Exact up
+    to --threshold nodes, estimated from --k seeded pivots above it (the method is printed).
+    """
+    from gbakg.formats import render
+    from gbakg.network.analysis import centrality as run
+    from gbakg.network.analysis import rank
+    from gbakg.network.projections import analysis_to_rdf
+
+    graph = load_graph(graphs, with_curated)
+    result = run(_project(graph, projection), exact=exact, threshold=threshold, k=pivots, seed=seed)
+    rows = rank(result["rows"], measure, top)
+    _note(
+        f"{_NAMES[projection]}: {result['nodes']} nodes, {result['edges']} links; {result['method']}; "
+        f"ranked by {measure}",
+        fmt,
+    )
+    columns = [
+        "rank",
+        "label",
+        "type",
+        "links",
+        "degree",
+        "betweenness",
+        "closeness",
+        "eigenvector",
+        "pagerank",
+        "effective_size",
+        "constraint",
+    ]
+    if fmt != "table":
+        columns.insert(1, "iri")
+    click.echo(render([{**row, "rank": i} for i, row in enumerate(rows, 1)], fmt, columns))
+    if rdf_out:
+        _write_rdf(analysis_to_rdf(result["rows"], projection=_NAMES[projection], method=result["method"]), rdf_out)
+
+
+@click.command()
+@click.argument("source")
+@click.argument("target")
+@click.option("--all", "all_paths", is_flag=True, help="All shortest paths, not just one (at most 100).")
+@_VIA
+@format_option("table", "csv", "json")
+@lang_option
+@graph_options
+def path(
+    source: str, target: str, all_paths: bool, via: str, fmt: str, graphs: tuple[str, ...], with_curated: bool
+) -> None:
+    """Shortest path from SOURCE to TARGET, each hop with its relation, evidence quote and source.
+
+    The full graph is walked as undirected, so a path may use a triple against its direction:
+    such a hop prints ←[relation]—. Exit 1 when no path exists.
+    """
+    from gbakg.formats import render
+    from gbakg.network.analysis import shortest_paths
+    from gbakg.network.explain import path_rows, path_text
+
+    graph = load_graph(graphs, with_curated)
+    g = _project(graph, via)
+    a, b = _entity(graph, g, source, via), _entity(graph, g, target, via)
+    if a == b:
+        click.echo(f"{g.nodes[a]['label']} is both ends: a path of no hops.")
+        return
+    paths = shortest_paths(g, a, b, all_paths=all_paths, graph_name=_NAMES[via])
+    if fmt == "json":
+        click.echo(json.dumps(paths, ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        click.echo(render(path_rows(paths), "csv"))
+    else:
+        click.echo(path_text(paths, _NAMES[via], directed=via == "full", numbered=all_paths))
+
+
+@click.command()
+@click.argument("entity")
+@click.option("--depth", type=click.IntRange(min=1), default=1, show_default=True, help="Hops from ENTITY.")
+@_VIA
+@format_option("table", "csv", "json")
+@lang_option
+@graph_options
+def neighbors(entity: str, depth: int, via: str, fmt: str, graphs: tuple[str, ...], with_curated: bool) -> None:
+    """The ego network of ENTITY within --depth hops, grouped by relation, each link with its evidence."""
+    from gbakg.formats import render
+    from gbakg.network.analysis import neighbors as run
+    from gbakg.network.explain import neighbor_rows, neighbors_text
+
+    graph = load_graph(graphs, with_curated)
+    g = _project(graph, via)
+    node = _entity(graph, g, entity, via)
+    rows = run(g, node, depth, graph_name=_NAMES[via])
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        click.echo(render(neighbor_rows(rows), "csv"))
+    else:
+        click.echo(neighbors_text(rows, g.nodes[node], depth, _NAMES[via], directed=via == "full"))
+
+
+@click.command()
+@click.option("--method", type=click.Choice(["louvain", "greedy", "both"]), default="both", show_default=True)
+@click.option("--seed", type=int, default=42, show_default=True, help="Seed for Louvain (same seed, same answer).")
+@click.option("--resolution", type=float, default=1.0, show_default=True, help="Higher: more, smaller communities.")
+@_ON
+@_RDF_OUT
+@format_option("table", "csv", "json")
+@lang_option
+@graph_options
+def communities(
+    method: str,
+    seed: int,
+    resolution: float,
+    projection: str,
+    rdf_out: str | None,
+    fmt: str,
+    graphs: tuple[str, ...],
+    with_curated: bool,
+) -> None:
+    """Communities by Louvain (seeded) and greedy modularity, with each partition's modularity.
+
+    The table lists communities of two or more, and at most eight members of each; csv and json
+    list every community and member.
+    """
+    from gbakg.formats import render
+    from gbakg.network.analysis import communities as run
+    from gbakg.network.projections import analysis_to_rdf
+
+    graph = load_graph(graphs, with_curated)
+    g = _project(graph, projection)
+    methods = ("louvain", "greedy") if method == "both" else (method,)
+    result = run(g, methods=methods, seed=seed, resolution=resolution)
+    rows = []
+    for name, found in result.items():
+        shown = [c for c in found["communities"] if fmt != "table" or len(c) > 1]
+        singletons = len(found["communities"]) - len([c for c in found["communities"] if len(c) > 1])
+        _note(
+            f"{name}: modularity {found['modularity']:.4f}, {len(found['communities'])} communities "
+            f"({singletons} singletons) in the {_NAMES[projection]}",
+            fmt,
+        )
+        for i, members in enumerate(shown, 1):
+            rows.append(
+                {
+                    "method": name,
+                    "community": i,
+                    "size": len(members),
+                    "modularity": found["modularity"],
+                    "members": _some([g.nodes[m].get("label", m) for m in members], 8 if fmt == "table" else None),
+                    "iris": members,
+                }
+            )
+    columns = ["method", "community", "size", "members"] + ([] if fmt == "table" else ["modularity", "iris"])
+    click.echo(render(rows, fmt, columns))
+    if rdf_out:
+        _write_rdf(analysis_to_rdf(communities=result, projection=_NAMES[projection], method=method), rdf_out)
+
+
+@click.command("value-chain")
+@format_option("table", "csv", "json")
+@lang_option
+@graph_options
+def value_chain(fmt: str, graphs: tuple[str, ...], with_curated: bool) -> None:
+    """The place × value-chain-stage matrix (stages in gba:order), each place's gaps, and for each
+    gap the places strong at it (complementary partners), with the evidence for every cell.
+
+    A strength counts for its holder's city or region (gba:locatedIn, then gba:partOf).
+    """
+    from gbakg.formats import render
+    from gbakg.network.explain import value_chain_matrix, value_chain_rows, value_chain_text
+    from gbakg.network.projections import full_graph
+    from gbakg.network.valuechain import value_chain as run
+
+    result = run(full_graph(load_graph(graphs, with_curated), lang=label_lang()))
+    if fmt == "json":
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        click.echo(render(value_chain_rows(result), "csv"))
+    else:
+        columns = ["place", *(s["short"] for s in result["stages"])]
+        click.echo(value_chain_text(result, render(value_chain_matrix(result), "table", columns)))
+
+
+@click.command()
+@click.option("--for", "entity", metavar="ENTITY", help="Only suggestions that include ENTITY.")
+@click.option(
+    "--by",
+    type=click.Choice(["adamic_adar", "jaccard", "resource_allocation"]),
+    default="adamic_adar",
+    show_default=True,
+    help="Rank by this score.",
+)
+@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True)
+@format_option("table", "csv", "json")
+@lang_option
+@graph_options
+def suggest(entity: str | None, by: str, top: int, fmt: str, graphs: tuple[str, ...], with_curated: bool) -> None:
+    """Candidate new partnerships: unlinked actors with shared partners, scored by Adamic–Adar,
+    Jaccard and resource allocation on the collaboration graph, each with the shared partners."""
+    from gbakg.formats import render
+    from gbakg.network.analysis import suggest as run
+
+    graph = load_graph(graphs, with_curated)
+    g = _project(graph, "collab")
+    node = _entity(graph, g, entity, "collab", ": suggestions are for actors") if entity else None
+    rows = run(g, top=top, by=by, node=node)
+    columns = ["a_label", "b_label", "adamic_adar", "jaccard", "resource_allocation", "shared"]
+    if fmt != "table":
+        columns += ["a", "b", "shared_iris"]
+    if not rows:
+        _note("no candidates: no two unlinked actors share a partner", fmt)
+    click.echo(render(rows, fmt, columns))
+
+
+@click.command()
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="File to write ('-' for standard output).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["turtle", "nt", "jsonld", "graphml", "gexf", "json"]),
+    help="Output format [default: from the file name].",
+)
+@click.option(
+    "--projection",
+    type=click.Choice(["full", "collab", "place"]),
+    default="full",
+    show_default=True,
+    help="Which projection graphml, gexf and json export.",
+)
+@graph_options
+def export(output: str, fmt: str | None, projection: str, graphs: tuple[str, ...], with_curated: bool) -> None:
+    """Write the graph as Turtle, N-Triples or JSON-LD (the RDF, ontology included), or a projection
+    as GraphML, GEXF or NetworkX node-link JSON (nodes with label and type) for Gephi and NetworkX.
+
+    GraphML and GEXF hold no lists, so evidence and other lists are written as JSON strings.
+    """
+    from gbakg.export import RDF_FORMATS, format_for, network_text, rdf_text, write
+
+    if fmt is None:
+        fmt = "turtle" if output == "-" else format_for(output)
+    graph = load_graph(graphs, with_curated)
+    text = rdf_text(graph, fmt) if fmt in RDF_FORMATS else network_text(_project(graph, projection), fmt)
+    if output == "-":
+        click.echo(text, nl=False)
+    else:
+        write(text, output)
+        click.echo(f"wrote {output} ({fmt})", err=True)
+
+
+@click.command()
+@click.argument("place_a")
+@click.argument("place_b")
+@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True)
+@format_option("table", "csv", "json")
+@lang_option
+@graph_options
+def brokers(place_a: str, place_b: str, top: int, fmt: str, graphs: tuple[str, ...], with_curated: bool) -> None:
+    """Who brokers between the actors of PLACE_A and of PLACE_B (each with the places inside it),
+    by the share of cross pairs whose shortest paths in the collaboration graph run through them."""
+    from gbakg.formats import render
+    from gbakg.network.brokerage import brokers as run
+    from gbakg.network.brokerage import side_of, within
+    from gbakg.network.projections import collaboration_graph, full_graph
+
+    graph = load_graph(graphs, with_curated)
+    full = full_graph(graph, lang=label_lang())
+    collab = collaboration_graph(graph, full)
+    places = [_entity(graph, full, name, "full", "") for name in (place_a, place_b)]
+    sides = [side_of(collab, within(full, place)) for place in places]
+    labels = [full.nodes[place]["label"] for place in places]
+    _note(f"{labels[0]}: {len(sides[0])} actors; {labels[1]}: {len(sides[1])} actors (by home city or region)", fmt)
+    rows = run(collab, sides[0], sides[1], top=top)
+    if not rows:
+        _note("no brokers: every connected pair across the two sides is linked directly", fmt)
+    for row in rows:
+        row["side"] = {"a": labels[0], "b": labels[1]}.get(row["side"], "neither")
+    columns = ["label", "type", "side", "pairs", "share"] + (["iri"] if fmt != "table" else [])
+    click.echo(render(rows, fmt, columns))
+
+
+COMMANDS = [centrality, path, neighbors, communities, value_chain, suggest, brokers, export]

@@ -1,0 +1,146 @@
+"""Shared pieces of the command line: options, the error boundary, output helpers.
+
+Only the CLI layer imports this module; library modules never do.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from gbakg.errors import GbakgError, InputError
+
+_AS_OF = "gbakg.as_of"
+_LANG = "gbakg.lang"
+LANGUAGES = ("en", "zh")
+
+
+def _remember_as_of(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    """Check ``--as-of`` at once and keep it in the context, so commands need no extra argument."""
+    if value is not None:
+        from gbakg.dates import parse_date
+
+        try:
+            ctx.meta[_AS_OF] = parse_date(value)
+        except InputError as e:
+            raise InputError(f"--as-of: {e}") from e
+
+
+def as_of_date():  # type: ignore[no-untyped-def]
+    """The ``--as-of`` date of the running command (a :class:`gbakg.dates.Period`), or None."""
+    ctx = click.get_current_context(silent=True)
+    return ctx.meta.get(_AS_OF) if ctx is not None else None
+
+
+def graph_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--graph PATH`` (repeatable), ``--with-curated`` and ``--as-of DATE``, for every command that loads data.
+
+    ``--as-of`` is not passed to the command: :func:`load_graph` applies it (see :func:`as_of_date`).
+    """
+    func = click.option(
+        "--as-of",
+        metavar="DATE",
+        expose_value=False,
+        callback=_remember_as_of,
+        help="Only what was true by DATE (YYYY, YYYY-MM or YYYY-MM-DD; a year means its last day).",
+    )(func)
+    func = click.option(
+        "--with-curated",
+        is_flag=True,
+        help="Add the curated graph to the files given with --graph.",
+    )(func)
+    func = click.option(
+        "--graph",
+        "graphs",
+        multiple=True,
+        type=click.Path(),
+        metavar="PATH",
+        help="A Turtle file or folder to use instead of the curated graph (repeatable).",
+    )(func)
+    return func
+
+
+def lang_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--lang en|zh``: the language of printed labels (Chinese falls back to English)."""
+    return click.option(
+        "--lang",
+        type=click.Choice(LANGUAGES),
+        default="en",
+        show_default=True,
+        expose_value=False,
+        callback=lambda ctx, _param, value: ctx.meta.__setitem__(_LANG, value),
+        help="Label language: en, or zh (Chinese where an entity has a Chinese name, else English).",
+    )(func)
+
+
+def label_lang() -> str:
+    """The ``--lang`` of the running command, ``en`` by default."""
+    ctx = click.get_current_context(silent=True)
+    return ctx.meta.get(_LANG, "en") if ctx is not None else "en"
+
+
+def format_option(*choices: str, default: str = "table") -> Callable[..., Any]:
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(choices),
+        default=default,
+        show_default=True,
+        help="Output format.",
+    )
+
+
+def load_graph(graphs: tuple[str, ...], with_curated: bool):  # type: ignore[no-untyped-def]
+    """Load what the user asked for, as of ``--as-of`` if given; imported lazily so ``--help`` stays fast."""
+    from gbakg.rdf.load import load
+
+    if with_curated and not graphs:
+        raise click.UsageError("--with-curated needs at least one --graph")
+    graph = load(list(graphs) or None, with_curated=with_curated)
+    cutoff = as_of_date()
+    if cutoff is not None:
+        from gbakg.rdf.asof import as_of
+
+        graph = as_of(graph, cutoff)
+    return graph
+
+
+def graph_files(graphs: tuple[str, ...], with_curated: bool) -> list:
+    """The Turtle files an engine that reads files (Oxigraph) should load, honouring ``--as-of``.
+
+    Without ``--as-of``: the files themselves, ontology included. With it: one temporary Turtle
+    file holding the filtered graph (data + ontology), removed when the process exits.
+    """
+    from gbakg.sparql.engine import source_files
+
+    if with_curated and not graphs:
+        raise click.UsageError("--with-curated needs at least one --graph")
+    if as_of_date() is None:
+        return source_files(list(graphs) or None, with_curated=with_curated)
+    import atexit
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    folder = Path(tempfile.mkdtemp(prefix="gbakg-as-of-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    path = folder / "as-of.ttl"
+    load_graph(graphs, with_curated).serialize(destination=path, format="turtle", encoding="utf-8")
+    return [path]
+
+
+class GbakgGroup(click.Group):
+    """A group that turns every GbakgError into a one-line message and its exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except GbakgError as e:
+            click.echo(f"Error: {e}", err=True)
+            ctx.exit(e.exit_code)
+        except BrokenPipeError:
+            sys.stderr.close()
+            ctx.exit(0)

@@ -1,0 +1,1 @@
+"""The explorer: one offline HTML page drawing a NetworkX projection with vis-network."""

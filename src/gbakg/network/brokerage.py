@@ -1,0 +1,63 @@
+"""Brokerage between two groups of actors: who connects Hong Kong with the mainland, say.
+
+networkx only, like :mod:`gbakg.network.analysis`.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Collection
+
+import networkx as nx
+
+from gbakg.errors import AnalysisError
+from gbakg.network.analysis import label
+
+
+def within(full: nx.MultiDiGraph, place: str) -> set[str]:
+    """``place`` and every place that is ``gba:partOf`` it, directly or through others."""
+    inside, queue = {place}, deque([place])
+    while queue:
+        current = queue.popleft()
+        for child, _, key in full.in_edges(current, keys=True):
+            if key == "gba:partOf" and child not in inside:
+                inside.add(child)
+                queue.append(child)
+    return inside
+
+
+def side_of(g: nx.Graph, places: Collection[str]) -> set[str]:
+    """The actors of ``g`` whose home city or region is one of ``places``."""
+    return {n for n, home in g.nodes(data="home") if home in places}
+
+
+def brokers(g: nx.Graph, side_a: Collection[str], side_b: Collection[str], *, top: int | None = 10) -> list[dict]:
+    """Who lies on the shortest paths between two groups (Hong Kong and the mainland, say).
+
+    ``pairs`` counts the (a, b) pairs, one actor from each side, whose shortest paths run through
+    the broker, each pair split evenly over its shortest paths; ``share`` divides that by the pairs
+    that are connected at all. Brokers may belong to either side or to neither.
+    """
+    a, b = set(side_a) & set(g), set(side_b) & set(g)
+    if not a or not b:
+        raise AnalysisError("both sides need at least one actor in the graph")
+    component = {n: i for i, c in enumerate(nx.connected_components(g)) for n in c}
+    linked = sum(1 for x in a for y in b if x != y and component[x] == component[y])
+    through = nx.betweenness_centrality_subset(g, sorted(a), sorted(b), normalized=False)
+    rows = []
+    for node, value in through.items():
+        if value <= 0:
+            continue
+        pairs = 2 * value if not g.is_directed() else value  # networkx halves it on undirected graphs
+        rows.append(
+            {
+                "iri": node,
+                "label": label(g, node),
+                "type": g.nodes[node].get("type", ""),
+                "side": "a" if node in a else "b" if node in b else "neither",
+                "pairs": round(pairs, 4),
+                "share": round(pairs / linked, 4) if linked else 0.0,
+            }
+        )
+    rows.sort(key=lambda r: (-r["pairs"], r["label"]))
+    return rows[:top] if top else rows

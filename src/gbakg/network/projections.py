@@ -1,0 +1,354 @@
+"""Projections from RDF to NetworkX, and analysis results back to RDF.
+
+The one module that knows both rdflib and networkx. Projections are built with dictionary lookups
+in a few linear passes over the triples, so the cost grows with the graph's size, not with nodes
+times edges. Three projections:
+
+* ``full_graph``: every entity a node, every entity-to-entity triple an edge with its evidence;
+* ``collaboration_graph``: actors linked by shared agreements, memberships, programmes and
+  asserted ``gba:collaboratesWith``, each link keeping its ties and their evidence;
+* ``place_graph``: the collaboration graph aggregated to cities and regions.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from itertools import combinations
+from typing import Any
+
+import networkx as nx
+from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.namespace import PROV, RDF, RDFS, SKOS, XSD
+
+from gbakg.names import label_rank
+from gbakg.network.analysis import home_places
+from gbakg.vocabulary import GBA, GBR, GBS, NAMING_PREDICATES, ORG, bind_prefixes, curie
+
+_NOT_NODES = {SKOS.ConceptScheme, RDF.Statement}
+_SKIP_PREDICATES = {RDF.type, PROV.wasDerivedFrom, GBA.quote, SKOS.inScheme, SKOS.topConceptOf}
+
+# Used when the ontology is not loaded; with it, subclasses declared there are added.
+_PLACE_CLASSES = {GBA.Place, GBA.Region, GBA.City, GBA.District, GBA.InnovationZone}
+_HOME_CLASSES = {GBA.City, GBA.Region}
+_ORG_CLASSES = {GBA.Organization, ORG.Organization, GBA.University, GBA.ResearchInstitute, GBA.GovernmentBody}
+_ORG_CLASSES |= {GBA.Company}
+
+# Programme participation: runners (programme gba:runBy X) and participants (X gba:participatesIn
+# programme) of one programme are tied to each other.
+PROGRAMME_RUNNER = "gba:runBy"
+PROGRAMME_PARTICIPANT = "gba:participatesIn"
+
+# The analysis vocabulary for results written back as RDF (kept out of the curated ontology).
+GBX = Namespace("https://w3id.org/gbakg/analysis#")
+_COMMUNITY = "https://w3id.org/gbakg/analysis/community/"
+
+Evidence = dict[str, str]
+
+
+def evidence_index(graph: Graph) -> dict[tuple, list[Evidence]]:
+    """Map each backed triple (s, p, o) to its evidence: source IRI, source title and quote.
+
+    A qualified node's own evidence is filed under ``(node, None, None)``.
+    """
+    titles = {s: str(t) for s, t in graph.subject_objects(RDFS.label) if s.startswith(str(GBS))}
+    index: dict[tuple, list[Evidence]] = defaultdict(list)
+    statement_parts: dict[Any, dict] = defaultdict(dict)
+    for p in (GBA.quote, PROV.wasDerivedFrom, RDF.subject, RDF.predicate, RDF.object):
+        for st, o in graph.subject_objects(p):  # the predicate index: only these triples are touched
+            statement_parts[st][p] = o
+    for node, parts in statement_parts.items():
+        quote, source = parts.get(GBA.quote), parts.get(PROV.wasDerivedFrom)
+        if quote is None:
+            continue
+        ev = {"source": curie(str(source)) if source else "", "title": titles.get(source, ""), "quote": str(quote)}
+        if RDF.subject in parts:
+            index[(parts[RDF.subject], parts[RDF.predicate], parts[RDF.object])].append(ev)
+        else:
+            index[(node, None, None)].append(ev)  # a qualified node's own evidence
+    return index
+
+
+def _class_closure(graph: Graph, roots: Iterable[URIRef], defaults: set[URIRef]) -> set[str]:
+    """CURIEs of ``roots`` and every class the loaded ontology declares beneath them."""
+    found = set(defaults)
+    for root in roots:
+        found.update(c for c in graph.transitive_subjects(RDFS.subClassOf, root) if isinstance(c, URIRef))
+    return {curie(str(c)) for c in found}
+
+
+def place_classes(graph: Graph) -> tuple[set[str], set[str]]:
+    """(every place class, the classes actors are aggregated to: cities and regions), as CURIEs."""
+    return _class_closure(graph, [GBA.Place], _PLACE_CLASSES), _class_closure(graph, _HOME_CLASSES, _HOME_CLASSES)
+
+
+def full_graph(
+    graph: Graph, *, include_vocabulary: bool = True, include_sources: bool = False, lang: str = "en"
+) -> nx.MultiDiGraph:
+    """Every entity as a node, every entity-to-entity triple as an edge keyed by its predicate.
+
+    Nodes carry ``iri``, ``label``, ``type`` (CURIE of the most specific asserted class),
+    ``aliases``, ``evidence`` (a qualified node's own, else the evidence for its type), ``place``
+    (where it is located), ``home`` (the city or region it aggregates to, see
+    ``analysis.home_places``) and their literal properties under CURIE keys; links to ontology
+    terms (``gba:status gba:Planned``) are kept as CURIE-valued attributes. Edges carry
+    ``relation`` (= key) and ``evidence`` (dicts with ``source``, ``title``, ``quote``).
+    Value-chain stages are nodes unless ``include_vocabulary`` is false; sources become nodes,
+    linked by ``prov:wasDerivedFrom`` from what they attest, only with ``include_sources``.
+    ``lang="zh"`` labels nodes with their Chinese name where they have one (English otherwise).
+    """
+    depth: dict[URIRef, int] = {}
+
+    def rank(cls: URIRef) -> tuple[bool, int, str]:
+        # the most specific class: a gba: class over an imported one, then the deepest, then by IRI
+        if cls not in depth:
+            depth[cls] = sum(1 for _ in graph.transitive_objects(cls, RDFS.subClassOf))
+        return (str(cls).startswith(str(GBA)), depth[cls], str(cls))
+
+    types: dict[URIRef, URIRef] = {}
+    for s, cls in graph.subject_objects(RDF.type):
+        if isinstance(s, URIRef) and s.startswith(str(GBR)) and isinstance(cls, URIRef) and cls not in _NOT_NODES:
+            if cls == GBA.ValueChainStage and not include_vocabulary:
+                continue
+            if s not in types or rank(cls) > rank(types[s]):
+                types[s] = cls
+
+    # rdflib's triple order changes from one process to the next: everything is sorted here, so the
+    # same data always gives the same graph (and the same seeded communities and samples).
+    evidence = evidence_index(graph)
+    g = nx.MultiDiGraph()
+    for node in sorted(types):
+        own = evidence.get((node, None, None)) or evidence.get((node, RDF.type, types[node]), [])
+        g.add_node(str(node), iri=str(node), label=_slug(node), type=curie(str(types[node])), evidence=_sorted(own))
+
+    labels: dict[URIRef, list[tuple[int, str]]] = defaultdict(list)
+    edges = []
+
+    def ordered(node: URIRef) -> list[tuple[Any, Any]]:
+        return sorted(graph.predicate_objects(node), key=lambda po: (str(po[0]), type(po[1]).__name__, str(po[1])))
+
+    for s, p, o in ((node, p, o) for node in sorted(types) for p, o in ordered(node)):
+        if p in _SKIP_PREDICATES:
+            continue
+        attrs = g.nodes[str(s)]
+        if p in NAMING_PREDICATES:
+            if isinstance(o, Literal) and p == RDFS.label:
+                labels[s].append((label_rank(o.language, lang), str(o)))
+            elif isinstance(o, Literal) and p == SKOS.altLabel:
+                attrs.setdefault("aliases", []).append(str(o))
+            continue
+        key = curie(str(p))
+        if isinstance(o, Literal):
+            value = o.toPython() if o.datatype is not None else str(o)
+            value = value if type(value) in (int, float, bool) else str(o)  # a Literal is a str subclass
+            attrs[key] = value if key not in attrs else [*_as_list(attrs[key]), value]
+        elif o in types:
+            ev = evidence.get((s, p, o)) or evidence.get((s, None, None), [])
+            edges.append((str(s), str(o), key, ev))
+        elif isinstance(o, URIRef) and not o.startswith(str(GBR)):
+            value = curie(str(o))  # an ontology term such as gba:Planned
+            attrs[key] = value if key not in attrs else [*_as_list(attrs[key]), value]
+        # BNodes and gbr: resources without a type are not entities: nothing to link to
+    for s, o, key, ev in sorted(edges, key=lambda e: e[:3]):
+        g.add_edge(s, o, key=key, relation=key, evidence=_sorted(ev))
+        if key == "gba:locatedIn" and "place" not in g.nodes[s]:
+            g.nodes[s]["place"] = o  # the first in IRI order when there are several
+    for node, names in labels.items():
+        g.nodes[str(node)]["label"] = min(names)[1]
+    for _, attrs in g.nodes(data=True):
+        for key, value in attrs.items():
+            if isinstance(value, list) and key != "evidence":
+                value.sort(key=lambda v: (type(v).__name__, str(v)))
+
+    places, homes = place_classes(graph)
+    for node, home in home_places(g, places, homes).items():
+        g.nodes[node]["home"] = home
+    if include_sources:
+        _add_sources(graph, g)
+    return g
+
+
+def _add_sources(graph: Graph, g: nx.MultiDiGraph) -> None:
+    """Source nodes, and a ``prov:wasDerivedFrom`` edge from every node whose own evidence cites one."""
+    by_curie: dict[str, URIRef] = {}
+    for source in graph.subjects(RDF.type, GBA.Source):
+        if isinstance(source, URIRef):
+            by_curie[curie(str(source))] = source
+            title = graph.value(source, RDFS.label) or graph.value(source, URIRef("http://purl.org/dc/terms/title"))
+            g.add_node(str(source), iri=str(source), label=str(title or curie(str(source))), type="gba:Source")
+            g.nodes[str(source)]["evidence"] = []
+    for node, attrs in list(g.nodes(data=True)):
+        for ev in attrs.get("evidence", []):
+            source = by_curie.get(ev["source"])
+            if source is not None:
+                key = "prov:wasDerivedFrom"
+                if g.has_edge(node, str(source), key=key):
+                    g.edges[node, str(source), key]["evidence"].append(ev)
+                else:
+                    g.add_edge(node, str(source), key=key, relation=key, evidence=[ev])
+
+
+def collaboration_graph(graph: Graph, full: nx.MultiDiGraph | None = None) -> nx.Graph:
+    """Actors (organisations, places, and whoever is tied) linked wherever they work together.
+
+    Ties: two parties of one agreement (``agreement``); a member and the organisation of a
+    ``org:Membership`` (``membership``) and two members of one organisation (``co-membership``);
+    runners and participants of one programme (``programme``); an asserted
+    ``gba:collaboratesWith`` (``collaboratesWith``). Each edge keeps ``ties`` (dicts with ``kind``,
+    ``via`` and ``via_label`` of the agreement/organisation/programme, ``evidence``) and
+    ``weight`` = the number of ties. Every organisation and place is a node, linked or not.
+    """
+    full = full if full is not None else full_graph(graph)
+    places, _ = place_classes(graph)
+    actor_types = places | _class_closure(graph, [GBA.Organization, ORG.Organization], _ORG_CLASSES)
+    collab = nx.Graph()
+    for node, attrs in full.nodes(data=True):
+        if attrs.get("type") in actor_types:
+            collab.add_node(node, **_actor_attrs(attrs))
+
+    def tie(a: str, b: str, kind: str, via: str | None, ev: Sequence[Evidence]) -> None:
+        if a == b:
+            return
+        for end in (a, b):
+            if end not in collab:
+                collab.add_node(end, **_actor_attrs(full.nodes[end]))
+        record = {"kind": kind, "via": via, "via_label": full.nodes[via]["label"] if via else None}
+        record["evidence"] = list(ev)
+        if collab.has_edge(a, b):
+            collab.edges[a, b]["ties"].append(record)
+        else:
+            collab.add_edge(a, b, ties=[record])
+
+    out: dict[str, dict[str, list[tuple[str, list[Evidence]]]]] = defaultdict(lambda: defaultdict(list))
+    participants: dict[str, list[tuple[str, list[Evidence]]]] = defaultdict(list)
+    for s, o, key, data in full.edges(keys=True, data=True):
+        out[s][key].append((o, data["evidence"]))
+        if key == PROGRAMME_PARTICIPANT:
+            participants[o].append((s, data["evidence"]))
+    members_of: dict[str, list[tuple[str, str, list[Evidence]]]] = defaultdict(list)
+    for node in sorted(out):
+        kind = full.nodes[node].get("type")
+        rels = out[node]
+        if kind == "gba:Agreement":
+            for (a, ea), (b, eb) in combinations(sorted(rels.get("gba:party", []), key=lambda t: t[0]), 2):
+                tie(a, b, "agreement", node, _merge(ea, eb))
+        elif kind == "org:Membership":
+            for person, ep in rels.get("org:member", []):
+                for organisation, eo in rels.get("org:organization", []):
+                    tie(person, organisation, "membership", node, _merge(ep, eo))
+                    members_of[organisation].append((person, node, _merge(ep, eo)))
+        elif kind == "gba:Programme":
+            people = sorted([*rels.get(PROGRAMME_RUNNER, []), *participants.get(node, [])], key=lambda t: t[0])
+            for (a, ea), (b, eb) in combinations(people, 2):
+                tie(a, b, "programme", node, _merge(ea, eb))
+        for other, ev in rels.get("gba:collaboratesWith", []):
+            tie(node, other, "collaboratesWith", None, ev)
+    for organisation, members in members_of.items():
+        for (a, _, ea), (b, _, eb) in combinations(sorted(members, key=lambda m: m[:2]), 2):
+            tie(a, b, "co-membership", organisation, _merge(ea, eb))
+    for _, _, data in collab.edges(data=True):
+        data["weight"] = len(data["ties"])
+    return collab
+
+
+def place_graph(collab: nx.Graph) -> nx.Graph:
+    """The collaboration graph aggregated to each actor's ``home`` city or region.
+
+    Nodes are places, with ``members`` (the actors aggregated to them) and ``internal_ties``
+    (ties between two of their own actors); an edge keeps every underlying tie, each with the two
+    actors it joins (``between``), and ``weight`` = their number. Actors without a home are left
+    out and listed in the graph attribute ``unplaced``.
+    """
+    places = nx.Graph(unplaced=sorted(n for n, d in collab.nodes(data=True) if not d.get("home")))
+    home = {n: d["home"] for n, d in collab.nodes(data=True) if d.get("home")}
+    for node, place in sorted(home.items()):
+        if place not in places:
+            attrs = collab.nodes[place] if place in collab else {"label": place, "iri": place, "type": ""}
+            places.add_node(place, **_actor_attrs(attrs), members=[], internal_ties=0)
+        places.nodes[place]["members"].append(node)
+    for a, b, data in collab.edges(data=True):
+        if a not in home or b not in home:
+            continue
+        ties = [{**t, "between": sorted((a, b))} for t in data["ties"]]
+        pa, pb = home[a], home[b]
+        if pa == pb:
+            places.nodes[pa]["internal_ties"] += len(ties)
+        elif places.has_edge(pa, pb):
+            places.edges[pa, pb]["ties"].extend(ties)
+        else:
+            places.add_edge(pa, pb, ties=ties)
+    for _, _, data in places.edges(data=True):
+        data["weight"] = len(data["ties"])
+    return places
+
+
+def analysis_to_rdf(
+    scores: Sequence[Mapping[str, Any]] | None = None,
+    communities: Mapping[str, Mapping[str, Any]] | None = None,
+    *,
+    projection: str = "collaboration",
+    method: str = "",
+) -> Graph:
+    """Centrality rows and community results as RDF, to keep in their own file or named graph.
+
+    ``scores`` are rows of ``analysis.centrality`` (``iri`` plus one float per measure), written
+    as ``gbr:x gbx:betweenness 0.25``; ``communities`` is ``analysis.communities``'s result,
+    written as ``gbx:Community`` nodes with ``gbx:member``, ``gbx:method`` and ``gbx:modularity``.
+    A ``prov:Activity`` records the projection and method, so SPARQL can tell runs apart.
+    """
+    out = Graph()
+    bind_prefixes(out)
+    out.bind("gbx", GBX)
+    run = URIRef(str(GBX) + "run")
+    out.add((run, RDF.type, PROV.Activity))
+    out.add((run, RDFS.label, Literal(f"gbakg network analysis of the {projection} graph")))
+    out.add((run, GBX.projection, Literal(projection)))
+    if method:
+        out.add((run, GBX.method, Literal(method)))
+    for row in scores or []:
+        node = URIRef(row["iri"])
+        for measure, value in row.items():
+            if isinstance(value, float) and value == value:  # NaN is "undefined": no triple
+                out.add((node, GBX[_camel(measure)], Literal(value, datatype=XSD.double)))
+    for algorithm, result in (communities or {}).items():
+        for number, members in enumerate(result["communities"], start=1):
+            community = URIRef(f"{_COMMUNITY}{algorithm}-{number}")
+            out.add((community, RDF.type, GBX.Community))
+            out.add((community, RDFS.label, Literal(f"{algorithm} community {number}")))
+            out.add((community, GBX.method, Literal(algorithm)))
+            out.add((community, GBX.modularity, Literal(float(result["modularity"]), datatype=XSD.double)))
+            out.add((community, PROV.wasGeneratedBy, run))
+            for member in members:
+                out.add((community, GBX.member, URIRef(member)))
+    return out
+
+
+def _sorted(evidence: Sequence[Evidence]) -> list[Evidence]:
+    return sorted(evidence, key=lambda ev: (ev["source"], ev["quote"]))
+
+
+def _actor_attrs(attrs: Mapping[str, Any]) -> dict[str, Any]:
+    keep = ("iri", "label", "type", "place", "home", "aliases")
+    return {k: attrs[k] for k in keep if k in attrs}
+
+
+def _merge(*lists: Sequence[Evidence]) -> list[Evidence]:
+    """Evidence of several triples, each piece once, in order."""
+    seen: dict[tuple[str, str], Evidence] = {}
+    for evs in lists:
+        for ev in evs:
+            seen.setdefault((ev["source"], ev["quote"]), ev)
+    return list(seen.values())
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.capitalize() for part in rest)
+
+
+def _slug(iri: URIRef) -> str:
+    return str(iri)[len(str(GBR)) :] if str(iri).startswith(str(GBR)) else str(iri)
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]

@@ -1,0 +1,149 @@
+"""The graph as it stood on a date: only what had happened by then.
+
+Rules (README "Time" has the same list):
+
+* A node whose own beginning is dated after the cut-off goes: an agreement (or anything) signed
+  after it (``gba:signedOn``), a milestone, figure or other node whose ``gba:date`` /
+  ``dcterms:date`` is after it, a post (``org:Membership``) whose ``schema:startDate`` is after it,
+  and anything with a ``schema:foundingDate``, ``schema:dateCreated``, ``dcterms:created`` or
+  ``dcterms:issued`` after it. Sources are never dropped: their date is when they were written.
+* An entity goes when it has dated beginning milestones (``gba:event`` one of
+  :data:`BEGINNING_EVENTS`, any status) and none of them is by the cut-off: it had not been founded,
+  opened, launched, signed or issued yet.
+* Then everything that refers to a dropped node goes with it: its own triples, triples pointing at
+  it, the ``rdf:Statement`` evidence for those, and every qualified node (agreement, strength, post,
+  milestone, figure) that points at it; repeated until nothing more falls.
+* Any other dated triple after the cut-off (a post's ``schema:endDate``, say) is removed alone,
+  with its statements: the node stays, but that fact was not yet known.
+* Undated facts stay.
+
+Precision: a date covers a period, and a fact counts as having happened by the cut-off only if
+its *whole* period has: ``"2019"^^xsd:gYear`` is by ``2019-12-31`` but not by ``2019-06-30``
+(it may have happened in July). The cut-off itself is the last day of what was typed:
+``as_of(g, "2019")`` means by 2019-12-31, ``"2019-06"`` by 2019-06-30.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, OWL, RDF
+
+from gbakg.dates import Period, literal_period, parse_date
+from gbakg.vocabulary import GBA, QUALIFIED_CLASSES, SCHEMA
+
+# Milestone events that bring their entity into being; matched case-insensitively, whole string.
+BEGINNING_EVENTS = frozenset(
+    {
+        "founded",
+        "established",
+        "set up",
+        "opened",
+        "officially opened",
+        "inaugurated",
+        "launched",
+        "signed",
+        "issued",
+        "commissioned",
+        "completed and commissioned",
+    }
+)
+
+# Dates that say when the node itself began: if after the cut-off, the node did not exist yet.
+BEGINNING_PREDICATES = frozenset(
+    {
+        GBA.signedOn,
+        GBA.date,
+        DCTERMS.date,
+        DCTERMS.created,
+        DCTERMS.issued,
+        SCHEMA.startDate,
+        SCHEMA.foundingDate,
+        SCHEMA.dateCreated,
+    }
+)
+
+# Nodes whose dates are not facts about the world: documents and the ontology itself.
+_NEVER_DROPPED = (GBA.Source, OWL.Ontology, RDF.Statement)
+
+
+def as_of(graph: Graph, date: str | Period) -> Graph:
+    """A new graph with only what was true by ``date`` (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``).
+
+    The input graph is not changed. A bad date raises :class:`gbakg.errors.InputError`.
+    """
+    cutoff = date if isinstance(date, Period) else parse_date(date)
+    exempt = {n for cls in _NEVER_DROPPED for n in graph.subjects(RDF.type, cls)}
+    dropped, late = _late_facts(graph, cutoff, exempt)
+    dropped |= _late_beginnings(graph, cutoff)
+    dropped = _cascade(graph, dropped - exempt)
+
+    statements = _statement_index(graph)
+    gone = set(dropped)
+    for node, (s, p, o) in statements.items():
+        if s in dropped or o in dropped or (s, p, o) in late:
+            gone.add(node)
+
+    result = Graph()
+    for prefix, namespace in graph.namespaces():
+        result.bind(prefix, namespace, override=True, replace=True)
+    result.addN((s, p, o, result) for s, p, o in graph if s not in gone and o not in gone and (s, p, o) not in late)
+    return result
+
+
+def _late_facts(graph: Graph, cutoff: Period, exempt: set) -> tuple[set, set]:
+    """Nodes whose own beginning is after the cut-off, and other dated triples after it."""
+    dropped: set = set()
+    late: set = set()
+    for s, p, o in graph:
+        if not isinstance(o, Literal) or s in exempt:
+            continue
+        period = literal_period(str(o), o.datatype)
+        if period is None or period.by(cutoff):
+            continue
+        if p in BEGINNING_PREDICATES:
+            dropped.add(s)
+        else:
+            late.add((s, p, o))
+    return dropped, late
+
+
+def _late_beginnings(graph: Graph, cutoff: Period) -> set:
+    """Entities with dated beginning milestones of which none is by the cut-off."""
+    begun: dict = defaultdict(list)
+    for milestone in graph.subjects(RDF.type, GBA.Milestone):
+        events = {" ".join(str(e).lower().split()) for e in graph.objects(milestone, GBA.event)}
+        if not events & BEGINNING_EVENTS:
+            continue
+        periods = [literal_period(str(d), d.datatype) for d in graph.objects(milestone, GBA.date)]
+        dated = [p for p in periods if p is not None]
+        if not dated:
+            continue
+        for entity in graph.objects(milestone, GBA.milestoneOf):
+            begun[entity].append(any(p.by(cutoff) for p in dated))
+    return {entity for entity, by_cutoff in begun.items() if not any(by_cutoff)}
+
+
+def _cascade(graph: Graph, dropped: set) -> set:
+    """Add every qualified node that points at a dropped node, until nothing more falls."""
+    pointed_from: dict = defaultdict(set)  # node -> qualified nodes that refer to it
+    for cls in QUALIFIED_CLASSES:
+        for node in graph.subjects(RDF.type, cls):
+            for o in graph.objects(node, None):
+                if isinstance(o, (URIRef, BNode)):
+                    pointed_from[o].add(node)
+    result = set(dropped)
+    todo = list(dropped)
+    while todo:
+        for referrer in pointed_from.get(todo.pop(), ()):
+            if referrer not in result:
+                result.add(referrer)
+                todo.append(referrer)
+    return result
+
+
+def _statement_index(graph: Graph) -> dict:
+    """Each rdf:Statement node with the (subject, predicate, object) it backs."""
+    parts = [dict(graph.subject_objects(term)) for term in (RDF.subject, RDF.predicate, RDF.object)]
+    return {node: tuple(part.get(node) for part in parts) for node in graph.subjects(RDF.type, RDF.Statement)}

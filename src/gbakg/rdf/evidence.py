@@ -1,0 +1,69 @@
+"""Evidence nodes get IRIs derived from what they say, never blank nodes.
+
+A statement's IRI is a hash of the triple it backs, its source and its quote, so the same fact
+cited the same way has the same name in every file, run and store: serialising twice gives the
+same bytes, loading a build back adds nothing, and ``push --append`` twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import PROV, RDF
+from rdflib.term import Node
+
+from gbakg.vocabulary import GBA, GBE
+
+_HASH_LENGTH = 16  # hex digits: 64 bits, ample for millions of statements
+
+
+def _key(term: Node) -> str:
+    """A term as N-Triples would write it: a stable text for hashing."""
+    if isinstance(term, Literal):
+        return Literal(str(term), lang=term.language, datatype=term.datatype).n3()
+    return term.n3()
+
+
+def statement_iri(subject: Node, predicate: Node, obj: Node, source: Node | None, quote: str | None) -> URIRef:
+    """The IRI of the rdf:Statement backing ``(subject, predicate, obj)`` with this source and quote."""
+    parts = [_key(subject), _key(predicate), _key(obj), _key(source) if source is not None else "", quote or ""]
+    digest = hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()[:_HASH_LENGTH]
+    return GBE[f"st-{digest}"]
+
+
+def node_iri(graph: Graph, node: BNode) -> URIRef:
+    """The IRI for any other blank evidence node (a qualified node written as ``[]``): a hash of its triples."""
+    lines = sorted(f"{_key(p)} {_key(o)}" for p, o in graph.predicate_objects(node) if not isinstance(o, BNode))
+    digest = hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()[:_HASH_LENGTH]
+    return GBE[f"node-{digest}"]
+
+
+def name_blank_evidence(graph: Graph) -> int:
+    """Replace every blank-node statement or qualified node in ``graph`` by its content IRI, in place.
+
+    Returns how many were renamed. Two blank nodes that say the same thing get the same IRI and so
+    become one, which is what loading the same evidence twice should give.
+    """
+    renames: dict[BNode, URIRef] = {}
+    for node in set(graph.subjects(RDF.type, RDF.Statement)):
+        if isinstance(node, BNode):
+            renames[node] = statement_iri(
+                graph.value(node, RDF.subject),  # type: ignore[arg-type]
+                graph.value(node, RDF.predicate),  # type: ignore[arg-type]
+                graph.value(node, RDF.object),  # type: ignore[arg-type]
+                graph.value(node, PROV.wasDerivedFrom),
+                _text(graph.value(node, GBA.quote)),
+            )
+    for node in {s for s in graph.subjects(PROV.wasDerivedFrom, None) if isinstance(s, BNode)} - renames.keys():
+        renames[node] = node_iri(graph, node)
+    if not renames:
+        return 0
+    for s, p, o in [t for t in graph if t[0] in renames or t[2] in renames]:
+        graph.remove((s, p, o))
+        graph.add((renames.get(s, s), p, renames.get(o, o)))  # type: ignore[arg-type]
+    return len(renames)
+
+
+def _text(term: Node | None) -> str | None:
+    return None if term is None else str(term)

@@ -1,0 +1,168 @@
+"""Existing triple stores: query any SPARQL endpoint, upload the graph with the Graph Store Protocol.
+
+This is the path for users who outgrow one process: push the graph into Oxigraph, Fuseki,
+GraphDB or Virtuoso and keep using the same named queries against it. Plain ``urllib``; results
+are parsed into pyoxigraph terms so they render exactly like local ones.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import urllib.error
+import urllib.request
+from collections.abc import Iterable, Mapping
+from typing import Any
+from urllib.parse import quote, urlencode, urlsplit
+
+import pyoxigraph as ox
+
+from gbakg import __version__
+from gbakg.errors import InputError, UnknownEntityError
+
+ACCEPT = (
+    "application/sparql-results+json, application/sparql-results+xml;q=0.9, "
+    "application/n-triples;q=0.8, text/turtle;q=0.7, application/rdf+xml;q=0.5"
+)
+_RESULTS = {
+    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
+    "application/json": ox.QueryResultsFormat.JSON,
+    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
+}
+_GRAPHS = {
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "text/plain": ox.RdfFormat.N_TRIPLES,
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/x-turtle": ox.RdfFormat.TURTLE,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+}
+
+
+def _is_loopback(url: str) -> bool:
+    host = urlsplit(url).hostname or ""
+    try:
+        return host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def request(
+    url: str,
+    *,
+    data: bytes | None = None,
+    method: str = "GET",
+    headers: Mapping[str, str] | None = None,
+    timeout: float,
+) -> tuple[int, str, bytes]:
+    """One HTTP request: (status, content type, body); failures become one-line input errors."""
+    if urlsplit(url).scheme not in ("http", "https"):
+        raise InputError(f"{url}: not an http(s) URL")
+    req = urllib.request.Request(url, data=data, method=method, headers={"User-Agent": f"gbakg/{__version__}"})
+    for name, value in (headers or {}).items():
+        req.add_header(name, value)
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({})) if _is_loopback(url) else None
+    try:
+        with (opener.open if opener else urllib.request.urlopen)(req, timeout=timeout) as response:
+            return response.status, response.headers.get("Content-Type", ""), response.read()
+    except urllib.error.HTTPError as e:
+        detail = e.read().decode("utf-8", "replace").strip().splitlines()
+        raise InputError(f"{url}: HTTP {e.code} {e.reason}" + (f": {detail[0][:300]}" if detail else "")) from e
+    except urllib.error.URLError as e:
+        raise InputError(f"{url}: cannot reach the endpoint ({e.reason})") from e
+    except TimeoutError as e:
+        raise InputError(f"{url}: no answer within {timeout:g} s") from e
+
+
+def query(
+    endpoint: str, text: str, *, bindings: Mapping[str, Any] | None = None, timeout: float = 60.0
+) -> ox.QuerySolutions | ox.QueryBoolean | list[ox.Triple]:
+    """Run a query on a SPARQL endpoint (POSTed as a form); our prefixes and ``bindings`` are added to the text."""
+    from gbakg.sparql.query import prefix_header, with_values
+
+    prepared = prefix_header(text) + "\n" + with_values(text, bindings or {})
+    body = urlencode({"query": prepared}).encode("ascii")
+    headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": ACCEPT}
+    _, content_type, data = request(endpoint, data=body, method="POST", headers=headers, timeout=timeout)
+    media = content_type.split(";")[0].strip().lower()
+    try:
+        if media in _RESULTS:
+            return ox.parse_query_results(data, format=_RESULTS[media])
+        if media in _GRAPHS:
+            return [q.triple for q in ox.parse(data, format=_GRAPHS[media])]
+    except SyntaxError as e:
+        raise InputError(f"{endpoint}: unreadable {media} answer ({e})") from e
+    raise InputError(f"{endpoint}: unexpected answer of type {content_type or '(none)'}")
+
+
+def resolve(endpoint: str, name: str, *, timeout: float = 60.0) -> ox.NamedNode:
+    """The entity ``name`` means on the endpoint: an IRI, a ``gbr:`` CURIE, or an exact label or alias."""
+    from gbakg.names import spellings
+    from gbakg.sparql.engine import NAME_QUERY
+    from gbakg.vocabulary import expand
+
+    text = name.strip()
+    iri = expand(text) or (text[1:-1] if text.startswith("<") and text.endswith(">") else "")
+    if iri:
+        return ox.NamedNode(iri)
+    found_set: set[str] = set()
+    for spelling in spellings(text):  # either Chinese script, as the data may write it
+        result = query(endpoint, NAME_QUERY, bindings={"key": ox.Literal(spelling.lower())}, timeout=timeout)
+        if isinstance(result, ox.QuerySolutions):
+            found_set.update(s["s"].value for s in result)
+        if found_set:
+            break
+    found = sorted(found_set)
+    if len(found) == 1:
+        return ox.NamedNode(found[0])
+    if found:
+        raise UnknownEntityError(f"{name!r} is ambiguous at {endpoint}: it names {', '.join(found)}; use one of these")
+    raise UnknownEntityError(f"unknown entity {name!r} at {endpoint}")
+
+
+def labels(endpoint: str, iris: Iterable[str], *, timeout: float = 60.0, lang: str = "en") -> dict[str, str]:
+    """Labels for a table, in ``lang`` where there is one; an endpoint that cannot answer simply gives none."""
+    from gbakg.names import label_rank
+
+    values = " ".join(f"<{iri}>" for iri in iris)
+    text = f"SELECT ?s ?l WHERE {{ VALUES ?s {{ {values} }} ?s rdfs:label ?l }}"
+    try:
+        result = query(endpoint, text, timeout=timeout)
+    except InputError:
+        return {}
+    found: dict[str, tuple[int, str]] = {}
+    for s in result if isinstance(result, ox.QuerySolutions) else []:
+        rank = label_rank(s["l"].language, lang)
+        if s["s"].value not in found or rank < found[s["s"].value][0]:
+            found[s["s"].value] = (rank, s["l"].value)
+    return {iri: label for iri, (_, label) in found.items()}
+
+
+def graph_store_url(endpoint: str, graph_iri: str | None) -> str:
+    """The Graph Store Protocol URL: ``?default``, or ``?graph=IRI`` for a named graph."""
+    target = "default" if graph_iri is None else "graph=" + quote(graph_iri, safe="")
+    return endpoint + ("&" if "?" in endpoint else "?") + target
+
+
+def push(
+    store: ox.Store, endpoint: str, *, graph_iri: str | None = None, append: bool = False, timeout: float = 300.0
+) -> tuple[int, int]:
+    """Upload the store's default graph as Turtle: PUT replaces the target graph, POST (``append``) adds.
+
+    Returns (HTTP status, triples sent).
+    """
+    from gbakg.sparql.query import PREFIXES
+
+    if graph_iri is not None:
+        try:
+            ox.NamedNode(graph_iri)
+        except ValueError as e:
+            raise InputError(f"--graph-iri {graph_iri!r}: not an IRI ({e})") from e
+    data = store.dump(format=ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(), prefixes=PREFIXES)
+    status, _, _ = request(
+        graph_store_url(endpoint, graph_iri),
+        data=data,
+        method="POST" if append else "PUT",
+        headers={"Content-Type": "text/turtle; charset=utf-8"},
+        timeout=timeout,
+    )
+    return status, len(store)

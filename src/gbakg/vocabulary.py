@@ -1,0 +1,68 @@
+"""The project's namespaces and the prefixes every output and query predeclares."""
+
+from __future__ import annotations
+
+from rdflib import Namespace
+from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD
+
+GBA = Namespace("https://w3id.org/gbakg/ontology#")
+GBR = Namespace("https://w3id.org/gbakg/id/")
+GBS = Namespace("https://w3id.org/gbakg/source/")
+# Evidence nodes (rdf:Statements), named by a hash of what they say: see gbakg.rdf.evidence.
+GBE = Namespace("https://w3id.org/gbakg/evidence/")
+ORG = Namespace("http://www.w3.org/ns/org#")
+SCHEMA = Namespace("https://schema.org/")
+GEO = Namespace("http://www.w3.org/2003/01/geo/wgs84_pos#")
+SH = Namespace("http://www.w3.org/ns/shacl#")
+
+PREFIXES: dict[str, Namespace] = {
+    "gba": GBA,
+    "gbr": GBR,
+    "gbs": GBS,
+    "gbe": GBE,
+    "org": ORG,
+    "schema": SCHEMA,
+    "prov": Namespace(str(PROV)),
+    "skos": Namespace(str(SKOS)),
+    "dcterms": Namespace(str(DCTERMS)),
+    "foaf": Namespace(str(FOAF)),
+    "geo": GEO,
+    "owl": Namespace(str(OWL)),
+    "rdf": Namespace(str(RDF)),
+    "rdfs": Namespace(str(RDFS)),
+    "xsd": Namespace(str(XSD)),
+}
+
+# Qualified nodes carry their own evidence, which backs every triple about them.
+QUALIFIED_CLASSES = (GBA.Agreement, GBA.Strength, ORG.Membership, GBA.Milestone, GBA.Figure)
+
+# Names and notes need no evidence of their own: the quote behind the entity's type names it.
+NAMING_PREDICATES = (RDFS.label, RDFS.comment, SKOS.altLabel, SKOS.prefLabel, SKOS.note, SKOS.definition)
+
+# Modelling annotations, not claims about the world: how a role is held, how a date was written.
+ANNOTATION_PREDICATES = (GBA.sharedPost, GBA.dateAsWritten)
+
+# The evidence itself.
+EVIDENCE_PREDICATES = (PROV.wasDerivedFrom, GBA.quote)
+
+
+def bind_prefixes(graph) -> None:  # type: ignore[no-untyped-def]
+    """Bind our prefixes so serialisations and query results use short names."""
+    for prefix, ns in PREFIXES.items():
+        graph.bind(prefix, ns, override=True, replace=True)
+
+
+def curie(iri: str) -> str:
+    """Shorten an IRI with our prefixes; IRIs outside them come back unchanged."""
+    for prefix, ns in PREFIXES.items():
+        if iri.startswith(str(ns)) and len(iri) > len(str(ns)):
+            return f"{prefix}:{iri[len(str(ns)) :]}"
+    return iri
+
+
+def expand(name: str) -> str | None:
+    """Expand a CURIE with our prefixes; None when the prefix is not ours."""
+    prefix, sep, local = name.partition(":")
+    if sep and prefix in PREFIXES and not local.startswith("//"):
+        return str(PREFIXES[prefix]) + local
+    return None

@@ -50,14 +50,17 @@ def atomic_write(target: str | os.PathLike[str], data: str | bytes) -> Path:
     folder = path.parent if str(path.parent) else Path()
     if not folder.is_dir():
         raise OutputError(f"{path}: folder {folder} does not exist")
-    mode = "wb" if isinstance(data, bytes) else "w"
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     except OSError as e:
         raise OutputError(f"{path}: cannot write in {folder} ({e.strerror})") from e
     try:
-        with os.fdopen(fd, mode, **({} if isinstance(data, bytes) else {"encoding": "utf-8"})) as handle:
-            handle.write(data)
+        if isinstance(data, bytes):
+            with os.fdopen(fd, "wb") as binary:
+                binary.write(data)
+        else:
+            with os.fdopen(fd, "w", encoding="utf-8") as text:
+                text.write(data)
         Path(tmp).chmod(0o644)
         Path(tmp).replace(path)
     except OSError as e:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import click
 
@@ -98,8 +99,8 @@ def query(
 
     store = engine.open_store(_files(graphs, with_curated))
     terms = sparql.bind_terms(raw, lambda name: engine.resolve(store, name))
-    result = engine.query(store, text, bindings=terms, prefixes=sparql.PREFIXES)
-    _emit(sparql.render(result, fmt, labels=lambda iris: engine.labels(store, iris, lang=label_lang())))
+    answer: Any = engine.query(store, text, bindings=terms, prefixes=sparql.PREFIXES)
+    _emit(sparql.render(answer, fmt, labels=lambda iris: engine.labels(store, iris, lang=label_lang())))
 
 
 def _list_named(fmt: str) -> None:

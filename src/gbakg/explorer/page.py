@@ -251,7 +251,7 @@ def shortest_path(g: nx.Graph, source: Hashable, target: Hashable) -> list[Hasha
     """The nodes of a shortest path (links followed either way), as ``gbakg path`` finds it."""
     from gbakg.network.analysis import shortest_paths
 
-    hops = shortest_paths(g, source, target)[0]
+    hops = shortest_paths(g, str(source), str(target))[0]
     return [source, *(hop["to"] for hop in hops)]
 
 
@@ -297,7 +297,8 @@ def _communities(g: nx.Graph, communities: bool | Iterable[Collection[Hashable]]
 
 def _properties(attrs: Mapping[str, Any], labels: Mapping[str, str]) -> tuple[list, list]:
     """Literal properties as ``[label, text]`` pairs, dates apart from the rest."""
-    dates, props = [], []
+    dates: list[list[str]] = []
+    props: list[list[str]] = []
     for key, value in attrs.items():
         if key in _NOT_PROPERTIES or isinstance(value, (dict, tuple)):
             continue

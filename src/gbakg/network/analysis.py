@@ -421,7 +421,7 @@ def suggest(
                 acc[0] += 1 / math.log(degree)
                 acc[1] += 1 / degree
                 acc[2] += 1
-    rows = []
+    rows: list[dict[str, Any]] = []
     for (a, b), (adamic_adar, allocation, shared) in sums.items():
         union = _degree(simple, a) + _degree(simple, b) - shared
         rows.append(
@@ -438,8 +438,8 @@ def suggest(
     others = [s for s in LINK_SCORES if s != by]
     rows.sort(
         key=lambda r: (
-            -round(r[by], 12),
-            *(-round(r[s], 12) for s in others),
+            -round(float(r[by]), 12),
+            *(-round(float(r[s]), 12) for s in others),
             r["a_label"],
             r["b_label"],
             r["a"],

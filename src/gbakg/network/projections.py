@@ -51,7 +51,7 @@ def evidence_index(graph: Graph) -> dict[tuple, list[Evidence]]:
 
     A qualified node's own evidence is filed under ``(node, None, None)``.
     """
-    titles = {s: str(t) for s, t in graph.subject_objects(RDFS.label) if s.startswith(str(GBS))}
+    titles = {s: str(t) for s, t in graph.subject_objects(RDFS.label) if str(s).startswith(str(GBS))}
     index: dict[tuple, list[Evidence]] = defaultdict(list)
     statement_parts: dict[Any, dict] = defaultdict(dict)
     for p in (GBA.quote, PROV.wasDerivedFrom, RDF.subject, RDF.predicate, RDF.object):
@@ -61,7 +61,11 @@ def evidence_index(graph: Graph) -> dict[tuple, list[Evidence]]:
         quote, source = parts.get(GBA.quote), parts.get(PROV.wasDerivedFrom)
         if quote is None:
             continue
-        ev = {"source": curie(str(source)) if source else "", "title": titles.get(source, ""), "quote": str(quote)}
+        ev = {
+            "source": curie(str(source)) if source else "",
+            "title": titles.get(source, "") if source is not None else "",
+            "quote": str(quote),
+        }
         if RDF.subject in parts:
             index[(parts[RDF.subject], parts[RDF.predicate], parts[RDF.object])].append(ev)
         else:
@@ -149,10 +153,10 @@ def full_graph(
             value = curie(str(o))  # an ontology term such as gba:Planned
             attrs[key] = value if key not in attrs else [*_as_list(attrs[key]), value]
         # BNodes and gbr: resources without a type are not entities: nothing to link to
-    for s, o, key, ev in sorted(edges, key=lambda e: e[:3]):
-        g.add_edge(s, o, key=key, relation=key, evidence=_sorted(ev))
-        if key == "gba:locatedIn" and "place" not in g.nodes[s]:
-            g.nodes[s]["place"] = o  # the first in IRI order when there are several
+    for tail, head, relation, ev in sorted(edges, key=lambda e: e[:3]):
+        g.add_edge(tail, head, key=relation, relation=relation, evidence=_sorted(ev))
+        if relation == "gba:locatedIn" and "place" not in g.nodes[tail]:
+            g.nodes[tail]["place"] = head  # the first in IRI order when there are several
     for node, names in labels.items():
         g.nodes[str(node)]["label"] = min(names)[1]
     for _, attrs in g.nodes(data=True):
@@ -161,8 +165,8 @@ def full_graph(
                 value.sort(key=lambda v: (type(v).__name__, str(v)))
 
     places, homes = place_classes(graph)
-    for node, home in home_places(g, places, homes).items():
-        g.nodes[node]["home"] = home
+    for node_id, home in home_places(g, places, homes).items():
+        g.nodes[node_id]["home"] = home
     if include_sources:
         _add_sources(graph, g)
     return g
@@ -179,13 +183,13 @@ def _add_sources(graph: Graph, g: nx.MultiDiGraph) -> None:
             g.nodes[str(source)]["evidence"] = []
     for node, attrs in list(g.nodes(data=True)):
         for ev in attrs.get("evidence", []):
-            source = by_curie.get(ev["source"])
-            if source is not None:
+            cited = by_curie.get(ev["source"])
+            if cited is not None:
                 key = "prov:wasDerivedFrom"
-                if g.has_edge(node, str(source), key=key):
-                    g.edges[node, str(source), key]["evidence"].append(ev)
+                if g.has_edge(node, str(cited), key=key):
+                    g.edges[node, str(cited), key]["evidence"].append(ev)
                 else:
-                    g.add_edge(node, str(source), key=key, relation=key, evidence=[ev])
+                    g.add_edge(node, str(cited), key=key, relation=key, evidence=[ev])
 
 
 def collaboration_graph(graph: Graph, full: nx.MultiDiGraph | None = None) -> nx.Graph:

@@ -116,7 +116,8 @@ def _late_beginnings(graph: Graph, cutoff: Period) -> set:
         events = {" ".join(str(e).lower().split()) for e in graph.objects(milestone, GBA.event)}
         if not events & BEGINNING_EVENTS:
             continue
-        periods = [literal_period(str(d), d.datatype) for d in graph.objects(milestone, GBA.date)]
+        dates = [d for d in graph.objects(milestone, GBA.date) if isinstance(d, Literal)]
+        periods = [literal_period(str(d), d.datatype) for d in dates]
         dated = [p for p in periods if p is not None]
         if not dated:
             continue

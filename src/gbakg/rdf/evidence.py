@@ -61,7 +61,9 @@ def name_blank_evidence(graph: Graph) -> int:
         return 0
     for s, p, o in [t for t in graph if t[0] in renames or t[2] in renames]:
         graph.remove((s, p, o))
-        graph.add((renames.get(s, s), p, renames.get(o, o)))  # type: ignore[arg-type]
+        graph.add(
+            (renames.get(s, s) if isinstance(s, BNode) else s, p, renames.get(o, o) if isinstance(o, BNode) else o)
+        )
     return len(renames)
 
 

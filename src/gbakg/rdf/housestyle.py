@@ -32,7 +32,7 @@ def house_turtle(graph: Graph, comment: str = "") -> str:
     backing: dict[Node, list[Node]] = {}
     for st in statements:
         backing.setdefault(graph.value(st, RDF.subject), []).append(st)  # type: ignore[arg-type]
-    sources = sorted(graph.subjects(RDF.type, GBA.Source))
+    sources = sorted(graph.subjects(RDF.type, GBA.Source), key=str)
     subjects = sorted({s for s in graph.subjects() if s not in statements and s not in set(sources)}, key=str)
     used = {t for triple in graph for t in triple} | {RDF.type}
     lines = [f"@prefix {p}: <{ns}> ." for p, ns in sorted(PREFIXES.items()) if _uses(used, str(ns))]

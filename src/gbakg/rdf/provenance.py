@@ -44,7 +44,7 @@ def facts_from(graph: Graph, source: URIRef) -> Graph:
         if (st, PROV.wasDerivedFrom, source) not in graph:
             continue
         s, p, o = graph.value(st, RDF.subject), graph.value(st, RDF.predicate), graph.value(st, RDF.object)
-        if (s, p, o) in graph:
+        if s is not None and p is not None and o is not None and (s, p, o) in graph:
             view.add((s, p, o))
             mentioned.update((s, o))
         for triple in graph.triples((st, None, None)):

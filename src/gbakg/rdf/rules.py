@@ -33,7 +33,7 @@ _VOCABULARY = (GBA.ValueChainStage, SKOS.ConceptScheme)
 
 def subclasses(graph: Graph, cls: URIRef) -> set[Node]:
     """``cls`` and every class below it, through rdfs:subClassOf in the graph (the ontology)."""
-    return set(graph.transitive_subjects(RDFS.subClassOf, cls))
+    return {c for c in graph.transitive_subjects(RDFS.subClassOf, cls) if c is not None}
 
 
 def instances(graph: Graph, cls: URIRef) -> set[Node]:
@@ -129,7 +129,7 @@ def duplicate_milestones(graph: Graph) -> Iterator[tuple[str, str, str]]:
 def post_begins(graph: Graph, post: Node) -> Period | None:
     """When a post is first known held: its start, else the day a source shows it held."""
     for predicate in (SCHEMA.startDate, GBA.date):
-        periods = [literal_period(str(d), d.datatype) for d in graph.objects(post, predicate)]
+        periods = [literal_period(str(d), d.datatype) for d in graph.objects(post, predicate) if isinstance(d, Literal)]
         dated = sorted(p for p in periods if p is not None)
         if dated:
             return dated[0]
@@ -177,7 +177,11 @@ def post_periods(graph: Graph) -> Iterator[tuple[str, str, str]]:
                     f"{curie(str(a))} and {curie(str(b))} both hold {where} from {begins_a.text}",
                 )
                 continue
-            ends = [literal_period(str(d), d.datatype) for d in graph.objects(earlier, SCHEMA.endDate)]
+            ends = [
+                literal_period(str(d), d.datatype)
+                for d in graph.objects(earlier, SCHEMA.endDate)
+                if isinstance(d, Literal)
+            ]
             end = min((e for e in ends if e is not None), default=None)
             if end is not None and end.start > begins_b.end:
                 yield (
@@ -250,13 +254,13 @@ def overreads(graph: Graph) -> list[str]:
     """
     names = _names(graph)
     notes = []
-    for node in sorted(set(graph.subjects(GBA.quote, None))):
+    for node in sorted(set(graph.subjects(GBA.quote, None)), key=str):
         quote = graph.value(node, GBA.quote)
         if quote is None:
             continue
         text = name_key(str(quote))
         if (node, RDF.type, RDF.Statement) in graph:
-            about: Iterable[Node] = (graph.value(node, RDF.subject), graph.value(node, RDF.object))
+            about: Iterable[Node | None] = (graph.value(node, RDF.subject), graph.value(node, RDF.object))
         elif any(graph.objects(node, p) for p in _MENTIONED):
             about = [o for p in _MENTIONED for o in graph.objects(node, p)]
         else:

@@ -7,6 +7,7 @@ from typing import Any
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SKOS
+from rdflib.term import Node
 
 from gbakg.rdf.rules import unplaced_actors
 from gbakg.vocabulary import GBA, GBR, NAMING_PREDICATES, QUALIFIED_CLASSES, curie
@@ -16,7 +17,7 @@ _NOT_ENTITIES = {GBA.ValueChainStage, SKOS.ConceptScheme, RDF.Statement}
 
 def stats(graph: Graph) -> dict[str, Any]:
     """Counts for a summary table: plain data, so the CLI can print it as table, CSV or JSON."""
-    entities: dict[URIRef, URIRef] = {}
+    entities: dict[URIRef, Node] = {}
     for s, cls in graph.subject_objects(RDF.type):
         if isinstance(s, URIRef) and s.startswith(str(GBR)) and cls not in _NOT_ENTITIES:
             entities.setdefault(s, cls)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import difflib
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -83,7 +84,9 @@ def slugify(name: str) -> str:
     return "-".join(re.findall(r"[a-z0-9]+", text))
 
 
-def read_table(path: str | Path, columns: tuple[str, ...], required: tuple[str, ...]) -> list[tuple[int, dict]]:
+def read_table(
+    path: str | os.PathLike[str], columns: tuple[str, ...], required: tuple[str, ...]
+) -> list[tuple[int, dict]]:
     """Read a CSV with a header row; each row comes with its line number. Unknown columns are errors."""
     path = Path(path)
     text = read_text(path, encoding="utf-8-sig", error=TableError)
@@ -142,7 +145,7 @@ class _Builder:
         self.object_properties = set(graph.subjects(RDF.type, OWL.ObjectProperty))
         self.data_properties = set(graph.subjects(RDF.type, OWL.DatatypeProperty))
         self.qualified = {n for cls in QUALIFIED_CLASSES for n in graph.subjects(RDF.type, cls)}
-        self.own_evidence: dict[Node, tuple[Node, str]] = {
+        self.own_evidence: dict[Node, tuple[Node | None, str]] = {
             n: (graph.value(n, PROV.wasDerivedFrom), str(graph.value(n, GBA.quote))) for n in self.qualified
         }
         self.defined_at: dict[Node, str] = {}
@@ -404,8 +407,8 @@ def _date(where: str, text: str, what: str) -> Literal:
 
 def build_facts(
     graph: Graph,
-    facts: str | Path,
-    sources: str | Path | None = None,
+    facts: str | os.PathLike[str],
+    sources: str | os.PathLike[str] | None = None,
     corpus: Corpus | None = None,
 ) -> Added:
     """Check a facts table (and a sources table) against ``graph`` and return what they add.

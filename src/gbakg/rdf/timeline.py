@@ -24,7 +24,7 @@ COLUMNS = ("date", "event", "entity", "id", "status", "quote", "source")
 
 _NOT_ENTITIES = (GBA.Source, OWL.Ontology, RDF.Statement)
 # A post's dates: when it began, when it ended, or a day the source shows it held (gba:date).
-_POST_EVENTS = {SCHEMA.startDate: "post began", SCHEMA.endDate: "post ended", GBA.date: "in post"}
+_POST_EVENTS: dict[Any, str] = {SCHEMA.startDate: "post began", SCHEMA.endDate: "post ended", GBA.date: "in post"}
 
 
 def milestones(
@@ -56,7 +56,7 @@ def milestones(
         status = ""
         if s in milestone_nodes and p == GBA.date:
             event = " / ".join(sorted(str(e) for e in graph.objects(s, GBA.event))) or _name(graph, p)
-            subjects = sorted(graph.objects(s, GBA.milestoneOf)) or [s]
+            subjects = sorted(graph.objects(s, GBA.milestoneOf), key=str) or [s]
             status = ", ".join(sorted(_local(st).lower() for st in graph.objects(s, GBA.status)))
         elif p == GBA.signedOn:
             event, subjects = "signed", [s]

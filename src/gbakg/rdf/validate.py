@@ -5,9 +5,9 @@ A validation result is a returned value, not an exception: callers decide what a
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, SKOS, XSD
@@ -92,7 +92,7 @@ class ValidationReport:
 def validate(
     graph: Graph,
     *,
-    corpus: str | Path | None = None,
+    corpus: str | os.PathLike[str] | None = None,
     shapes: Graph | None = None,
     quotes: bool = True,
 ) -> ValidationReport:

@@ -174,7 +174,7 @@ def load_files(store: pyoxigraph.Store, paths: Sequence[Path], *, progress: Prog
         fmt = pyoxigraph.RdfFormat.from_extension(path.suffix.lstrip(".")) or pyoxigraph.RdfFormat.TURTLE
         try:
             with path.open("rb") as raw:
-                source = _Reading(raw, progress) if progress is not None else raw
+                source: Any = _Reading(raw, progress) if progress is not None else raw  # a file-like for Oxigraph
                 store.bulk_load(input=source, format=fmt, base_iri=path.resolve().as_uri())
         except SyntaxError as e:
             where = f"{path}:{e.lineno}" if e.lineno else str(path)

@@ -139,7 +139,8 @@ def _worker_main(fd: int) -> None:
             job = conn.recv()
         except (EOFError, OSError):
             return
-        conn.send(answer(store, *job, max_rows=max_rows))
+        text, accept, requested, graphs = job
+        conn.send(answer(store, text, accept, requested, graphs, max_rows))
 
 
 @dataclass
@@ -283,7 +284,7 @@ class Endpoint(ThreadingHTTPServer):
     @property
     def url(self) -> str:
         host, port = self.server_address[:2]
-        return f"http://{host}:{port}/sparql"
+        return f"http://{host if isinstance(host, str) else host.decode()}:{port}/sparql"
 
     def serve_forever(self, poll_interval: float = 0.5) -> None:
         self._serving = True
@@ -423,7 +424,7 @@ class _Handler(BaseHTTPRequestHandler):
         if uses_service(text):
             return self._error(403, "SERVICE is not allowed: this endpoint never sends requests to other servers")
         graphs = (params.get("default-graph-uri") or None, params.get("named-graph-uri") or None)
-        requested = (params.get("format") or params.get("output") or [None])[0]
+        requested: str | None = (params.get("format") or params.get("output") or [None])[0]  # type: ignore[list-item]
         status, content_type, body = self.server.pool.run(text, self.headers.get("Accept"), requested, graphs)
         self._send(status, content_type, body, {"Retry-After": "1"} if status == 503 else None)
 

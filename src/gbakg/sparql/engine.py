@@ -84,7 +84,7 @@ def _load(store: ox.Store, files: Sequence[PathLike], *, bulk: bool = False) -> 
 def store_from_graph(graph: Any) -> ox.Store:
     """Copy an rdflib graph (what notebooks hold) into a store, to query it fast."""
     store = ox.Store()
-    store.bulk_extend(ox.Quad(from_rdflib(s), from_rdflib(p), from_rdflib(o)) for s, p, o in graph)
+    store.bulk_extend(ox.Quad(from_rdflib(s), from_rdflib(p), from_rdflib(o)) for s, p, o in graph)  # type: ignore[arg-type]
     return store
 
 
@@ -248,7 +248,11 @@ def resolve(store: ox.Store, name: str) -> ox.NamedNode:
     found = {_GBR + text.lower()} if _has_subject(store, _GBR + text.lower(), typed=True) else set()
     for predicate in _NAME_PREDICATES:
         for literal in (ox.Literal(text), ox.Literal(text, language="en")):
-            found.update(q.subject.value for q in store.quads_for_pattern(None, predicate, literal))
+            found.update(
+                q.subject.value
+                for q in store.quads_for_pattern(None, predicate, literal)
+                if not isinstance(q.subject, ox.Triple)
+            )
     found = {iri for iri in found if iri.startswith(_GBR)}
     if not found:
         rows = select(store, NAME_QUERY, {"key": ox.Literal(text.lower())}, prefixes=_PREFIXES)

@@ -360,7 +360,8 @@ def write_graph(triples: Iterable[ox.Triple], fmt: str) -> bytes:
         raise InputError(f"--format {fmt} is for SELECT results; a graph takes {', '.join(GRAPH_FORMATS)}")
     writer = _GRAPH_WRITERS[fmt]
     prefixes = PREFIXES if writer in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
-    return ox.serialize(list(triples), format=writer, prefixes=prefixes)
+    data = ox.serialize(list(triples), format=writer, prefixes=prefixes)
+    return data if data is not None else b""  # without an output, serialize returns the bytes
 
 
 def table(

@@ -39,6 +39,12 @@ TINY_TEXT = (
 )
 
 
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Persistent stores and as-of files go to a folder of the test session, never the checkout."""
+    monkeypatch.setenv("GBAKG_CACHE", str(tmp_path_factory.getbasetemp() / "gbakg-cache"))
+
+
 @pytest.fixture
 def run() -> Callable[..., Any]:
     """Invoke the ``gbakg`` CLI in-process: ``run("stats", "--format", "json", input=None)``."""

@@ -303,3 +303,30 @@ def test_graph_files_for_file_engines(dated_file, cutoff):
 def _ground(triple):
     """A triple with evidence names blanked out (blank in a file, a content IRI once loaded)."""
     return tuple("_" if isinstance(t, BNode) or str(t).startswith(str(GBE)) else t for t in triple)
+
+
+def test_as_of_twice_on_the_same_input_builds_one_store(dated_file, tmp_path, monkeypatch):
+    """The filtered graph is written once per (inputs, date) and its persistent store found again."""
+    import click
+
+    from gbakg.cli.kit import graph_files
+    from gbakg.sparql import engine
+
+    monkeypatch.setenv("GBAKG_CACHE", str(tmp_path / "cache"))
+    seen = []
+
+    @click.command()
+    @graph_options
+    def probe(graphs, with_curated):
+        files = graph_files(graphs, with_curated)
+        engine.open_store(files, cache=True)
+        seen.append((files, files[0].stat().st_mtime_ns))
+
+    for _ in range(2):
+        result = CliRunner().invoke(probe, ["--graph", str(dated_file), "--as-of", "2020"], standalone_mode=False)
+        assert result.exception is None, result.output
+    assert seen[0] == seen[1]  # the same file, not rewritten
+    stores = [p for p in (tmp_path / "cache").iterdir() if p.is_dir() and p.name != "as-of"]
+    assert len(stores) == 1
+    other = CliRunner().invoke(probe, ["--graph", str(dated_file), "--as-of", "2021"], standalone_mode=False)
+    assert other.exception is None and seen[2][0] != seen[0][0]  # another date, another file

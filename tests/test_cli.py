@@ -175,3 +175,29 @@ def test_python_m_gbakg(tmp_path):
     )
     assert done.returncode == 0
     assert done.stdout.startswith("gbakg, version ")
+
+
+def _commands():
+    from gbakg.cli import cli
+
+    return sorted(cli.commands)
+
+
+@pytest.mark.parametrize("name", _commands())
+def test_every_command_has_help_and_is_documented(run, name):
+    """`gbakg NAME --help` explains the command, and the README's command table lists it."""
+    from gbakg.cli import cli
+
+    result = run(name, "--help")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"Usage: cli {name}") or result.output.startswith(f"Usage: gbakg {name}")
+    assert (cli.commands[name].help or "").strip(), f"{name} has no help text"
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"| `gbakg {name}" in readme, f"the README's command table does not list {name}"
+
+
+@pytest.mark.parametrize(("old", "command"), [("--on", "centrality"), ("--via", "path"), ("--via", "neighbors")])
+def test_old_option_names_are_hidden_aliases_of_projection(run, old, command):
+    """One name per concept in help (--projection); the older spellings still work."""
+    shown = run(command, "--help").output
+    assert "--projection" in shown and old not in shown

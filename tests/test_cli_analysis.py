@@ -96,7 +96,7 @@ def test_all_paths(run, net_file):
         (
             ("path", "gbr:s1", "AU", "--via", "collab"),
             2,
-            "Error: gbr:s1 is not in the collaboration graph; try --via full",
+            "Error: gbr:s1 is not in the collaboration graph; try --projection full",
         ),
     ],
 )

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from gbakg.errors import InputError
+
+if TYPE_CHECKING:
+    import networkx as nx
 from gbakg.fileio import atomic_write
 
 RDF_FORMATS = {"turtle": "turtle", "nt": "nt", "jsonld": "json-ld"}
@@ -111,6 +112,8 @@ def scalar_graph(g: nx.Graph) -> nx.Graph:
 
 def network_text(g: nx.Graph, fmt: str) -> str:
     """GraphML, GEXF or node-link JSON (``nodes``/``edges``, each node with ``label`` and ``type``)."""
+    import networkx as nx
+
     if fmt == "graphml":
         return "\n".join(nx.generate_graphml(scalar_graph(g), edge_id_from_attribute=None)) + "\n"
     if fmt == "gexf":
@@ -123,6 +126,8 @@ def network_text(g: nx.Graph, fmt: str) -> str:
 
 def read_graphml(path: str | Path) -> nx.Graph:
     """Read a GraphML file written by ``export``, decoding the attributes that were stored as JSON."""
+    import networkx as nx
+
     g = nx.read_graphml(path, force_multigraph=True)
     if not g.graph.pop("multigraph", True):
         g = nx.DiGraph(g) if g.is_directed() else nx.Graph(g)

@@ -10,27 +10,30 @@ from typing import Any
 
 import click
 
-from gbakg.cli.kit import format_option, graph_options, label_lang, lang_option, load_graph
-
-_ON = click.option(
-    "--on",
-    "projection",
-    type=click.Choice(["collab", "place", "full"]),
-    default="collab",
-    show_default=True,
-    help="Projection: the collaboration graph of actors, its aggregation to cities/regions, or the full graph.",
+from gbakg.cli.kit import format_option, graph_options, label_lang, lang_option, load_graph, projection_option
+from gbakg.export import FORMATS as EXPORT_FORMATS
+from gbakg.network.options import (
+    COMMUNITY_METHODS,
+    EXACT_THRESHOLD,
+    LINK_SCORES,
+    MEASURES,
+    PROJECTIONS,
+    SAMPLE_PIVOTS,
+    SEED,
 )
-_VIA = click.option(
-    "--via",
-    type=click.Choice(["full", "collab"]),
-    default="full",
-    show_default=True,
-    help="Walk the full graph (as undirected) or the collaboration graph of actors.",
+
+_ON = projection_option(
+    "--on",
+    "collab",
+    ("collab", "place", "full"),
+    "The collaboration graph of actors, its aggregation to cities/regions, or the full graph.",
+)
+_VIA = projection_option(
+    "--via", "full", ("full", "collab"), "Walk the full graph (as undirected) or the collaboration graph of actors."
 )
 _RDF_OUT = click.option(
     "--rdf-out", type=click.Path(dir_okay=False), help="Also write the results as RDF (Turtle; .nt/.jsonld by suffix)."
 )
-_NAMES = {"collab": "collaboration graph", "place": "place graph", "full": "full graph"}
 
 
 def _project(graph: Any, projection: str) -> Any:
@@ -43,7 +46,7 @@ def _project(graph: Any, projection: str) -> Any:
     return collab if projection == "collab" else place_graph(collab)
 
 
-def _entity(graph: Any, g: Any, name: str, projection: str, hint: str = "; try --via full") -> str:
+def _entity(graph: Any, g: Any, name: str, projection: str, hint: str = "; try --projection full") -> str:
     """Resolve a name the user typed and check it is a node of the projection."""
     from gbakg.errors import InputError
     from gbakg.rdf.resolve import resolve
@@ -52,7 +55,7 @@ def _entity(graph: Any, g: Any, name: str, projection: str, hint: str = "; try -
     node = str(resolve(graph, name))
     if node not in g:
         shown = name if name == curie(node) else f"{name!r} ({curie(node)})"
-        raise InputError(f"{shown} is not in the {_NAMES[projection]}{hint}")
+        raise InputError(f"{shown} is not in the {PROJECTIONS[projection]}{hint}")
     return node
 
 
@@ -80,9 +83,7 @@ def _note(text: str, fmt: str) -> None:
 @_ON
 @click.option(
     "--measure",
-    type=click.Choice(
-        ["degree", "betweenness", "closeness", "eigenvector", "pagerank", "effective_size", "constraint"]
-    ),
+    type=click.Choice(MEASURES),
     default="betweenness",
     show_default=True,
     help="Rank by this measure (constraint: lowest first). Ties go to the better broker.",
@@ -90,10 +91,16 @@ def _note(text: str, fmt: str) -> None:
 @click.option("--top", type=click.IntRange(min=1), default=None, help="Show only the first N.")
 @click.option("--exact", is_flag=True, help="Exact betweenness and closeness even above the size threshold.")
 @click.option(
-    "--threshold", type=click.IntRange(min=1), default=2000, show_default=True, help="Sample above this many nodes."
+    "--threshold",
+    type=click.IntRange(min=1),
+    default=EXACT_THRESHOLD,
+    show_default=True,
+    help="Sample above this many nodes.",
 )
-@click.option("--k", "pivots", type=click.IntRange(min=1), default=256, show_default=True, help="Pivots when sampling.")
-@click.option("--seed", type=int, default=42, show_default=True, help="Seed for sampling.")
+@click.option(
+    "--k", "pivots", type=click.IntRange(min=1), default=SAMPLE_PIVOTS, show_default=True, help="Pivots when sampling."
+)
+@click.option("--seed", type=int, default=SEED, show_default=True, help="Seed for sampling.")
 @_RDF_OUT
 @format_option("table", "csv", "json")
 @lang_option
@@ -126,7 +133,7 @@ def centrality(
     result = run(_project(graph, projection), exact=exact, threshold=threshold, k=pivots, seed=seed)
     rows = rank(result["rows"], measure, top)
     _note(
-        f"{_NAMES[projection]}: {result['nodes']} nodes, {result['edges']} links; {result['method']}; "
+        f"{PROJECTIONS[projection]}: {result['nodes']} nodes, {result['edges']} links; {result['method']}; "
         f"ranked by {measure}",
         fmt,
     )
@@ -147,7 +154,8 @@ def centrality(
         columns.insert(1, "iri")
     click.echo(render([{**row, "rank": i} for i, row in enumerate(rows, 1)], fmt, columns))
     if rdf_out:
-        _write_rdf(analysis_to_rdf(result["rows"], projection=_NAMES[projection], method=result["method"]), rdf_out)
+        rdf = analysis_to_rdf(result["rows"], projection=PROJECTIONS[projection], method=result["method"])
+        _write_rdf(rdf, rdf_out)
 
 
 @click.command()
@@ -159,7 +167,7 @@ def centrality(
 @lang_option
 @graph_options
 def path(
-    source: str, target: str, all_paths: bool, via: str, fmt: str, graphs: tuple[str, ...], with_curated: bool
+    source: str, target: str, all_paths: bool, projection: str, fmt: str, graphs: tuple[str, ...], with_curated: bool
 ) -> None:
     """Shortest path from SOURCE to TARGET, each hop with its relation, evidence quote and source.
 
@@ -171,18 +179,18 @@ def path(
     from gbakg.network.explain import path_rows, path_text
 
     graph = load_graph(graphs, with_curated)
-    g = _project(graph, via)
-    a, b = _entity(graph, g, source, via), _entity(graph, g, target, via)
+    g = _project(graph, projection)
+    a, b = _entity(graph, g, source, projection), _entity(graph, g, target, projection)
     if a == b:
         click.echo(f"{g.nodes[a]['label']} is both ends: a path of no hops.")
         return
-    paths = shortest_paths(g, a, b, all_paths=all_paths, graph_name=_NAMES[via])
+    paths = shortest_paths(g, a, b, all_paths=all_paths, graph_name=PROJECTIONS[projection])
     if fmt == "json":
         click.echo(json.dumps(paths, ensure_ascii=False, indent=2))
     elif fmt == "csv":
         click.echo(render(path_rows(paths), "csv"))
     else:
-        click.echo(path_text(paths, _NAMES[via], directed=via == "full", numbered=all_paths))
+        click.echo(path_text(paths, PROJECTIONS[projection], directed=projection == "full", numbered=all_paths))
 
 
 @click.command()
@@ -192,27 +200,27 @@ def path(
 @format_option("table", "csv", "json")
 @lang_option
 @graph_options
-def neighbors(entity: str, depth: int, via: str, fmt: str, graphs: tuple[str, ...], with_curated: bool) -> None:
+def neighbors(entity: str, depth: int, projection: str, fmt: str, graphs: tuple[str, ...], with_curated: bool) -> None:
     """The ego network of ENTITY within --depth hops, grouped by relation, each link with its evidence."""
     from gbakg.formats import render
     from gbakg.network.analysis import neighbors as run
     from gbakg.network.explain import neighbor_rows, neighbors_text
 
     graph = load_graph(graphs, with_curated)
-    g = _project(graph, via)
-    node = _entity(graph, g, entity, via)
-    rows = run(g, node, depth, graph_name=_NAMES[via])
+    g = _project(graph, projection)
+    node = _entity(graph, g, entity, projection)
+    rows = run(g, node, depth, graph_name=PROJECTIONS[projection])
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     elif fmt == "csv":
         click.echo(render(neighbor_rows(rows), "csv"))
     else:
-        click.echo(neighbors_text(rows, g.nodes[node], depth, _NAMES[via], directed=via == "full"))
+        click.echo(neighbors_text(rows, g.nodes[node], depth, PROJECTIONS[projection], directed=projection == "full"))
 
 
 @click.command()
-@click.option("--method", type=click.Choice(["louvain", "greedy", "both"]), default="both", show_default=True)
-@click.option("--seed", type=int, default=42, show_default=True, help="Seed for Louvain (same seed, same answer).")
+@click.option("--method", type=click.Choice([*COMMUNITY_METHODS, "both"]), default="both", show_default=True)
+@click.option("--seed", type=int, default=SEED, show_default=True, help="Seed for Louvain (same seed, same answer).")
 @click.option("--resolution", type=float, default=1.0, show_default=True, help="Higher: more, smaller communities.")
 @_ON
 @_RDF_OUT
@@ -248,7 +256,7 @@ def communities(
         singletons = len(found["communities"]) - len([c for c in found["communities"] if len(c) > 1])
         _note(
             f"{name}: modularity {found['modularity']:.4f}, {len(found['communities'])} communities "
-            f"({singletons} singletons) in the {_NAMES[projection]}",
+            f"({singletons} singletons) in the {PROJECTIONS[projection]}",
             fmt,
         )
         for i, members in enumerate(shown, 1):
@@ -265,7 +273,7 @@ def communities(
     columns = ["method", "community", "size", "members"] + ([] if fmt == "table" else ["modularity", "iris"])
     click.echo(render(rows, fmt, columns))
     if rdf_out:
-        _write_rdf(analysis_to_rdf(communities=result, projection=_NAMES[projection], method=method), rdf_out)
+        _write_rdf(analysis_to_rdf(communities=result, projection=PROJECTIONS[projection], method=method), rdf_out)
 
 
 @click.command("value-chain")
@@ -297,7 +305,7 @@ def value_chain(fmt: str, graphs: tuple[str, ...], with_curated: bool) -> None:
 @click.option("--for", "entity", metavar="ENTITY", help="Only suggestions that include ENTITY.")
 @click.option(
     "--by",
-    type=click.Choice(["adamic_adar", "jaccard", "resource_allocation"]),
+    type=click.Choice(LINK_SCORES),
     default="adamic_adar",
     show_default=True,
     help="Rank by this score.",
@@ -335,16 +343,10 @@ def suggest(entity: str | None, by: str, top: int, fmt: str, graphs: tuple[str, 
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["turtle", "nt", "jsonld", "graphml", "gexf", "json"]),
+    type=click.Choice(EXPORT_FORMATS),
     help="Output format [default: from the file name].",
 )
-@click.option(
-    "--projection",
-    type=click.Choice(["full", "collab", "place"]),
-    default="full",
-    show_default=True,
-    help="Which projection graphml, gexf and json export.",
-)
+@projection_option(None, "full", ("full", "collab", "place"), "Which projection graphml, gexf and json export.")
 @graph_options
 def export(output: str, fmt: str | None, projection: str, graphs: tuple[str, ...], with_curated: bool) -> None:
     """Write the graph as Turtle, N-Triples or JSON-LD (the RDF, ontology included), or a projection

@@ -82,6 +82,32 @@ def label_lang() -> str:
     return ctx.meta.get(_LANG, "en") if ctx is not None else "en"
 
 
+class AliasedOption(click.Option):
+    """An option whose first name is shown in help; its other names are older spellings kept working."""
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        names = self.opts
+        self.opts = names[:1]
+        try:
+            return super().get_help_record(ctx)
+        finally:
+            self.opts = names
+
+
+def projection_option(alias: str | None, default: str, choices: tuple[str, ...], help: str) -> Callable[..., Any]:
+    """``--projection`` (one name for one concept; ``alias`` is an older name, still accepted)."""
+    return click.option(
+        "--projection",
+        *([alias] if alias else []),
+        "projection",
+        cls=AliasedOption,
+        type=click.Choice(choices),
+        default=default,
+        show_default=True,
+        help=help,
+    )
+
+
 def format_option(*choices: str, default: str = "table") -> Callable[..., Any]:
     return click.option(
         "--format",
@@ -111,15 +137,25 @@ def load_graph(graphs: tuple[str, ...], with_curated: bool):  # type: ignore[no-
 def graph_files(graphs: tuple[str, ...], with_curated: bool) -> list:
     """The Turtle files an engine that reads files (Oxigraph) should load, honouring ``--as-of``.
 
-    Without ``--as-of``: the files themselves, ontology included. With it: one temporary Turtle
-    file holding the filtered graph (data + ontology), removed when the process exits.
+    Without ``--as-of``: the files themselves, ontology included. With it: one Turtle file of the
+    filtered graph, kept in the cache per (inputs, date) so the next run reuses it and its store
+    (:func:`gbakg.sparql.cache.as_of_file`); with ``GBAKG_CACHE=off``, a temporary file.
     """
+    from gbakg.sparql import cache
     from gbakg.sparql.engine import source_files
 
     if with_curated and not graphs:
         raise click.UsageError("--with-curated needs at least one --graph")
-    if as_of_date() is None:
-        return source_files(list(graphs) or None, with_curated=with_curated)
+    files = source_files(list(graphs) or None, with_curated=with_curated)
+    cutoff = as_of_date()
+    if cutoff is None:
+        return files
+
+    def write(path: Any) -> None:
+        load_graph(graphs, with_curated).serialize(destination=path, format="turtle", encoding="utf-8")
+
+    if cache.enabled():
+        return [cache.as_of_file(files, cutoff.text, write)]
     import atexit
     import shutil
     import tempfile
@@ -127,9 +163,8 @@ def graph_files(graphs: tuple[str, ...], with_curated: bool) -> list:
 
     folder = Path(tempfile.mkdtemp(prefix="gbakg-as-of-"))
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
-    path = folder / "as-of.ttl"
-    load_graph(graphs, with_curated).serialize(destination=path, format="turtle", encoding="utf-8")
-    return [path]
+    write(folder / "as-of.ttl")
+    return [folder / "as-of.ttl"]
 
 
 class GbakgGroup(click.Group):

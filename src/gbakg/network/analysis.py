@@ -16,13 +16,10 @@ from typing import Any
 import networkx as nx
 
 from gbakg.errors import AnalysisError, InputError
+from gbakg.network.options import EXACT_THRESHOLD, LINK_SCORES, MEASURES, SAMPLE_PIVOTS
 
-MEASURES = ("degree", "betweenness", "closeness", "eigenvector", "pagerank", "effective_size", "constraint")
 # Above this many nodes, betweenness and closeness are sampled unless exact=True: exact betweenness costs
 # O(nodes × links), about 20 s at 2,000 nodes on a 2-core machine, minutes at 5,000.
-EXACT_THRESHOLD = 2000
-SAMPLE_PIVOTS = 256
-LINK_SCORES = ("adamic_adar", "jaccard", "resource_allocation")
 _UP = ("gba:locatedIn", "gba:partOf")
 
 

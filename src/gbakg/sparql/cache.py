@@ -201,6 +201,31 @@ def _touch(target: Path) -> None:
         os.utime(target)
 
 
+def as_of_file(
+    files: Sequence[PathLike], date: str, write: Callable[[Path], Any], cache_dir: PathLike | None = None
+) -> Path:
+    """The graph of ``files`` as it stood on ``date``, as one Turtle file written once and reused.
+
+    ``write(path)`` writes the filtered graph. The file is named by the inputs' fingerprint and the
+    date, and never rewritten: a second ``--as-of`` on unchanged inputs finds it, and since its
+    path, size and time stay the same, the persistent store built from it is found too.
+    """
+    folder = (Path(cache_dir) if cache_dir is not None else default_cache_dir()) / "as-of"
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{fingerprint(files)}-{date}.ttl"
+    if not target.exists():
+        tmp = folder / f".tmp-{os.getpid()}-{target.name}"
+        try:
+            write(tmp)
+            tmp.replace(target)
+        finally:
+            tmp.unlink(missing_ok=True)
+    kept = sorted((f for f in folder.glob("*.ttl") if f != target), key=lambda f: f.stat().st_mtime, reverse=True)
+    for old in kept[2 * KEEP :]:
+        old.unlink(missing_ok=True)
+    return target
+
+
 def _prune(folder: Path, keep: int, *, current: Path) -> None:
     """Remove all but the ``keep`` most recently used stores, and temporary folders left by crashes."""
     now = time.time()

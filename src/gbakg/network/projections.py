@@ -23,6 +23,7 @@ from rdflib.namespace import PROV, RDF, RDFS, SKOS, XSD
 
 from gbakg.names import label_rank
 from gbakg.network.analysis import home_places
+from gbakg.rdf.evidence import Citation, EvidenceIndex
 from gbakg.vocabulary import GBA, GBR, GBS, NAMING_PREDICATES, ORG, bind_prefixes, curie
 
 _NOT_NODES = {SKOS.ConceptScheme, RDF.Statement}
@@ -49,27 +50,25 @@ Evidence = dict[str, str]
 def evidence_index(graph: Graph) -> dict[tuple, list[Evidence]]:
     """Map each backed triple (s, p, o) to its evidence: source IRI, source title and quote.
 
-    A qualified node's own evidence is filed under ``(node, None, None)``.
+    A qualified node's own evidence is filed under ``(node, None, None)``. Read through
+    :class:`gbakg.rdf.evidence.EvidenceIndex`, the one reader of evidence.
     """
     titles = {s: str(t) for s, t in graph.subject_objects(RDFS.label) if str(s).startswith(str(GBS))}
-    index: dict[tuple, list[Evidence]] = defaultdict(list)
-    statement_parts: dict[Any, dict] = defaultdict(dict)
-    for p in (GBA.quote, PROV.wasDerivedFrom, RDF.subject, RDF.predicate, RDF.object):
-        for st, o in graph.subject_objects(p):  # the predicate index: only these triples are touched
-            statement_parts[st][p] = o
-    for node, parts in statement_parts.items():
-        quote, source = parts.get(GBA.quote), parts.get(PROV.wasDerivedFrom)
-        if quote is None:
-            continue
-        ev = {
-            "source": curie(str(source)) if source else "",
+
+    def record(c: Citation) -> Evidence:
+        source = c.source
+        return {
+            "source": curie(str(source)) if source is not None else "",
             "title": titles.get(source, "") if source is not None else "",
-            "quote": str(quote),
+            "quote": c.quote,
         }
-        if RDF.subject in parts:
-            index[(parts[RDF.subject], parts[RDF.predicate], parts[RDF.object])].append(ev)
-        else:
-            index[(node, None, None)].append(ev)  # a qualified node's own evidence
+
+    citations = EvidenceIndex(graph)
+    index: dict[tuple, list[Evidence]] = defaultdict(list)
+    for triple, found in citations.backed_triples().items():
+        index[triple] = [record(c) for c in found]
+    for node, found in citations.qualified().items():
+        index[(node, None, None)] = [record(c) for c in found]
     return index
 
 

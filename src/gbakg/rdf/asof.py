@@ -31,6 +31,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF
 
 from gbakg.dates import Period, literal_period, parse_date
+from gbakg.rdf.evidence import EvidenceIndex
 from gbakg.vocabulary import GBA, QUALIFIED_CLASSES, SCHEMA
 
 # Milestone events that bring their entity into being; matched case-insensitively, whole string.
@@ -79,7 +80,7 @@ def as_of(graph: Graph, date: str | Period) -> Graph:
     dropped |= _late_beginnings(graph, cutoff)
     dropped = _cascade(graph, dropped - exempt)
 
-    statements = _statement_index(graph)
+    statements = EvidenceIndex(graph).statements
     gone = set(dropped)
     for node, (s, p, o) in statements.items():
         if s in dropped or o in dropped or (s, p, o) in late:
@@ -142,9 +143,3 @@ def _cascade(graph: Graph, dropped: set) -> set:
                 result.add(referrer)
                 todo.append(referrer)
     return result
-
-
-def _statement_index(graph: Graph) -> dict:
-    """Each rdf:Statement node with the (subject, predicate, object) it backs."""
-    parts = [dict(graph.subject_objects(term)) for term in (RDF.subject, RDF.predicate, RDF.object)]
-    return {node: tuple(part.get(node) for part in parts) for node in graph.subjects(RDF.type, RDF.Statement)}

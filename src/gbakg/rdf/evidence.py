@@ -8,6 +8,7 @@ same bytes, loading a build back adds nothing, and ``push --append`` twice chang
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF
@@ -69,3 +70,75 @@ def name_blank_evidence(graph: Graph) -> int:
 
 def _text(term: Node | None) -> str | None:
     return None if term is None else str(term)
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One piece of evidence: the node that carries it, its source and quote, and what it backs.
+
+    ``triple`` is the (subject, predicate, object) a statement backs; for a qualified node's own
+    evidence it is None, and the citation backs every triple of that node.
+    """
+
+    node: Node
+    source: Node | None
+    quote: str
+    triple: tuple[Node, Node, Node] | None
+
+
+class EvidenceIndex:
+    """Every citation of a graph, read in one pass over the evidence predicates.
+
+    The one reader of ``rdf:Statement`` and qualified-node evidence: validation, time filters,
+    per-source views, the timeline and the projections all ask it, so they cannot disagree.
+
+    >>> from rdflib import Graph
+    >>> g = Graph().parse(data='''
+    ... @prefix gba: <https://w3id.org/gbakg/ontology#> . @prefix prov: <http://www.w3.org/ns/prov#> .
+    ... @prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+    ... <x:a> gba:locatedIn <x:b> .
+    ... <x:st> a rdf:Statement ; rdf:subject <x:a> ; rdf:predicate gba:locatedIn ; rdf:object <x:b> ;
+    ...     prov:wasDerivedFrom <x:src> ; gba:quote "A is in B" .
+    ... ''', format="turtle")
+    >>> [c.quote for c in EvidenceIndex(g).backing(URIRef("x:a"), GBA.locatedIn, URIRef("x:b"))]
+    ['A is in B']
+    """
+
+    def __init__(self, graph: Graph) -> None:
+        parts: dict[Node, dict[Node, Node]] = {}
+        for predicate in (GBA.quote, PROV.wasDerivedFrom, RDF.subject, RDF.predicate, RDF.object):
+            for node, value in graph.subject_objects(predicate):  # the predicate index: nothing else is read
+                parts.setdefault(node, {})[predicate] = value
+        #: each rdf:Statement node with the triple it backs (whether or not it carries a quote)
+        self.statements: dict[Node, tuple[Node, Node, Node]] = {}
+        self._by_triple: dict[tuple[Node, Node, Node], list[Citation]] = {}
+        self._own: dict[Node, list[Citation]] = {}
+        for node, found in parts.items():
+            triple = None
+            if RDF.subject in found and RDF.predicate in found and RDF.object in found:
+                triple = (found[RDF.subject], found[RDF.predicate], found[RDF.object])
+                self.statements[node] = triple
+            quote = found.get(GBA.quote)
+            if quote is None:
+                continue
+            citation = Citation(node, found.get(PROV.wasDerivedFrom), str(quote), triple)
+            if triple is not None:
+                self._by_triple.setdefault(triple, []).append(citation)
+            else:
+                self._own.setdefault(node, []).append(citation)
+
+    def backing(self, s: Node, p: Node, o: Node) -> list[Citation]:
+        """The statements that back one triple."""
+        return self._by_triple.get((s, p, o), [])
+
+    def own(self, node: Node) -> list[Citation]:
+        """A qualified node's own evidence."""
+        return self._own.get(node, [])
+
+    def backed_triples(self) -> dict[tuple[Node, Node, Node], list[Citation]]:
+        """Every triple some statement backs, with those statements."""
+        return self._by_triple
+
+    def qualified(self) -> dict[Node, list[Citation]]:
+        """Every node that carries its own evidence, with it."""
+        return self._own

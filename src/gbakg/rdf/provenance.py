@@ -9,6 +9,7 @@ from __future__ import annotations
 from rdflib import Graph, URIRef
 from rdflib.namespace import PROV, RDF
 
+from gbakg.rdf.evidence import EvidenceIndex
 from gbakg.vocabulary import GBR, NAMING_PREDICATES, QUALIFIED_CLASSES, bind_prefixes
 
 
@@ -25,10 +26,9 @@ def facts_from(graph: Graph, source: URIRef) -> Graph:
     entity_subjects = {s for s in graph.subjects() if isinstance(s, URIRef) and s.startswith(str(GBR))}
 
     # Triples that other sources added to a qualified node carry statements of their own.
-    cited_by: dict[tuple, set] = {}
-    for st in statements:
-        key = (graph.value(st, RDF.subject), graph.value(st, RDF.predicate), graph.value(st, RDF.object))
-        cited_by.setdefault(key, set()).update(graph.objects(st, PROV.wasDerivedFrom))
+    cited_by: dict[tuple, set] = {
+        triple: {c.source for c in found} for triple, found in EvidenceIndex(graph).backed_triples().items()
+    }
 
     view = Graph()
     bind_prefixes(view)

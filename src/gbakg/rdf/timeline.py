@@ -10,14 +10,14 @@ out. Rows sort by the first day of their date's period, so ``2018`` sorts as 201
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Any
 
 from rdflib import Graph, Literal
-from rdflib.namespace import OWL, PROV, RDF, RDFS
+from rdflib.namespace import OWL, RDF, RDFS
 
 from gbakg.dates import Period, literal_period, parse_date
 from gbakg.errors import InputError
+from gbakg.rdf.evidence import Citation, EvidenceIndex
 from gbakg.vocabulary import GBA, ORG, SCHEMA, curie
 
 COLUMNS = ("date", "event", "entity", "id", "status", "quote", "source")
@@ -83,16 +83,14 @@ def milestones(
 
 def _evidence(graph: Graph) -> dict[tuple, list[tuple[str, str]]]:
     """(s, p, o) -> (source, quote) pairs from statements; (node, None, None) for a node's own."""
-    index: dict[tuple, list[tuple[str, str]]] = defaultdict(list)
-    for node, quote in graph.subject_objects(GBA.quote):
-        source = graph.value(node, PROV.wasDerivedFrom)
-        pair = (curie(str(source)) if source is not None else "", str(quote))
-        s = graph.value(node, RDF.subject)
-        if s is not None:
-            index[(s, graph.value(node, RDF.predicate), graph.value(node, RDF.object))].append(pair)
-        else:
-            index[(node, None, None)].append(pair)
-    return {key: sorted(pairs) for key, pairs in index.items()}
+    citations = EvidenceIndex(graph)
+
+    def pairs(found: list[Citation]) -> list[tuple[str, str]]:
+        return sorted((curie(str(c.source)) if c.source is not None else "", c.quote) for c in found)
+
+    index: dict[tuple, list[tuple[str, str]]] = {t: pairs(f) for t, f in citations.backed_triples().items()}
+    index.update({(node, None, None): pairs(found) for node, found in citations.qualified().items()})
+    return index
 
 
 def _name(graph: Graph, node: Any) -> str:

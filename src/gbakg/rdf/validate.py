@@ -14,6 +14,7 @@ from rdflib.namespace import PROV, RDF, SKOS, XSD
 
 from gbakg import paths
 from gbakg.rdf import rules
+from gbakg.rdf.evidence import EvidenceIndex
 from gbakg.rdf.load import parse_files
 from gbakg.rdf.quotes import Corpus
 from gbakg.vocabulary import (
@@ -147,10 +148,8 @@ def _shape_findings(graph: Graph, shapes: Graph | None) -> list[Finding]:
 def _provenance_findings(graph: Graph, report: ValidationReport) -> list[Finding]:
     """Every triple about an entity is backed by a statement, and every statement by a triple."""
     backed: dict[tuple, list] = defaultdict(list)
-    for st in graph.subjects(RDF.type, RDF.Statement):
-        s, p, o = graph.value(st, RDF.subject), graph.value(st, RDF.predicate), graph.value(st, RDF.object)
-        if None not in (s, p, o):
-            backed[(s, p, o)].append(st)
+    for st, triple in EvidenceIndex(graph).statements.items():
+        backed[triple].append(st)
     report.statements = sum(len(v) for v in backed.values())
 
     qualified = {n for cls in QUALIFIED_CLASSES for n in graph.subjects(RDF.type, cls)}

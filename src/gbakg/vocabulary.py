@@ -1,8 +1,9 @@
-"""The project's namespaces and the prefixes every output and query predeclares."""
+"""The vocabulary in one place: namespaces and prefixes in every form, the class and relation sets
+the code relies on, the rule for what counts as an entity, and how terms are shown."""
 
 from __future__ import annotations
 
-from rdflib import Namespace
+from rdflib import Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 GBA = Namespace("https://w3id.org/gbakg/ontology#")
@@ -44,6 +45,31 @@ ANNOTATION_PREDICATES = (GBA.sharedPost, GBA.dateAsWritten)
 
 # The evidence itself.
 EVIDENCE_PREDICATES = (PROV.wasDerivedFrom, GBA.quote)
+
+# Places (the ontology may add subclasses: code closes these over rdfs:subClassOf), the places an
+# actor is aggregated to (its "home"), and the classes of actors.
+PLACE_CLASSES = (GBA.Place, GBA.Region, GBA.City, GBA.District, GBA.InnovationZone)
+HOME_CLASSES = (GBA.City, GBA.Region)
+ORGANISATION_CLASSES = (
+    GBA.Organization,
+    ORG.Organization,
+    GBA.University,
+    GBA.ResearchInstitute,
+    GBA.GovernmentBody,
+    GBA.Company,
+)
+# Relations that say where something is.
+PLACE_RELATIONS = (GBA.locatedIn, GBA.partOf)
+
+# gbr: resources that are vocabulary (described by ontology/), not facts drawn from sources.
+VOCABULARY_CLASSES = (GBA.ValueChainStage, SKOS.ConceptScheme)
+# Typed nodes that are never entities: evidence, documents and the ontology itself.
+NOT_ENTITY_CLASSES = (RDF.Statement, GBA.Source, OWL.Ontology)
+
+
+def is_entity_iri(term: object) -> bool:
+    """Whether a term is in the gbr: namespace (an entity, a qualified node or a vocabulary term)."""
+    return isinstance(term, URIRef) and str(term).startswith(str(GBR))
 
 
 def bind_prefixes(graph) -> None:  # type: ignore[no-untyped-def]

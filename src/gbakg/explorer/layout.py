@@ -11,8 +11,11 @@ from collections.abc import Hashable, Iterable
 
 import networkx as nx
 
-PLACE_CLASSES = {"gba:Place", "gba:Region", "gba:City", "gba:District", "gba:InnovationZone"}
-PLACE_RELATIONS = {"gba:locatedIn", "gba:partOf"}
+from gbakg import vocabulary
+from gbakg.vocabulary import curie
+
+PLACE_CLASSES = {curie(str(c)) for c in vocabulary.PLACE_CLASSES}
+PLACE_RELATIONS = {curie(str(r)) for r in vocabulary.PLACE_RELATIONS}
 STAGE_CLASS, STAGE_RELATION = "gba:ValueChainStage", "gba:stage"
 
 

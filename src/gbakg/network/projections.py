@@ -24,16 +24,26 @@ from rdflib.namespace import PROV, RDF, RDFS, SKOS, XSD
 from gbakg.names import label_rank
 from gbakg.network.analysis import home_places
 from gbakg.rdf.evidence import Citation, EvidenceIndex
-from gbakg.vocabulary import GBA, GBR, GBS, NAMING_PREDICATES, ORG, bind_prefixes, curie
+from gbakg.vocabulary import (
+    GBA,
+    GBR,
+    GBS,
+    HOME_CLASSES,
+    NAMING_PREDICATES,
+    ORG,
+    ORGANISATION_CLASSES,
+    PLACE_CLASSES,
+    bind_prefixes,
+    curie,
+)
 
 _NOT_NODES = {SKOS.ConceptScheme, RDF.Statement}
 _SKIP_PREDICATES = {RDF.type, PROV.wasDerivedFrom, GBA.quote, SKOS.inScheme, SKOS.topConceptOf}
 
 # Used when the ontology is not loaded; with it, subclasses declared there are added.
-_PLACE_CLASSES = {GBA.Place, GBA.Region, GBA.City, GBA.District, GBA.InnovationZone}
-_HOME_CLASSES = {GBA.City, GBA.Region}
-_ORG_CLASSES = {GBA.Organization, ORG.Organization, GBA.University, GBA.ResearchInstitute, GBA.GovernmentBody}
-_ORG_CLASSES |= {GBA.Company}
+_PLACE_CLASSES = set(PLACE_CLASSES)
+_HOME_CLASSES = set(HOME_CLASSES)
+_ORG_CLASSES = set(ORGANISATION_CLASSES)
 
 # Programme participation: runners (programme gba:runBy X) and participants (X gba:participatesIn
 # programme) of one programme are tied to each other.

@@ -17,7 +17,7 @@ from rdflib.term import Node
 
 from gbakg.dates import Period, literal_period, resolve_relative
 from gbakg.names import key
-from gbakg.vocabulary import GBA, GBR, SCHEMA, curie
+from gbakg.vocabulary import GBA, GBR, SCHEMA, VOCABULARY_CLASSES, curie
 
 # Date-valued properties a relative date can be resolved into.
 DATE_PREDICATES = (GBA.date, GBA.signedOn, SCHEMA.startDate, SCHEMA.endDate, SCHEMA.foundingDate, DCTERMS.date)
@@ -27,8 +27,7 @@ SHARED_NAMES: dict[str, str] = {}
 
 _NAME_PREDICATES = (RDFS.label, SKOS.altLabel, SKOS.prefLabel)
 _ACTOR_CLASSES = (GBA.Organization, GBA.Facility)
-# Vocabulary in the gbr: namespace, described by the ontology files rather than by sources.
-_VOCABULARY = (GBA.ValueChainStage, SKOS.ConceptScheme)
+_VOCABULARY = VOCABULARY_CLASSES
 
 
 def subclasses(graph: Graph, cls: URIRef) -> set[Node]:

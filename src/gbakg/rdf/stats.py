@@ -6,13 +6,13 @@ from collections import Counter
 from typing import Any
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import PROV, RDF, RDFS, SKOS
+from rdflib.namespace import PROV, RDF, RDFS
 from rdflib.term import Node
 
 from gbakg.rdf.rules import unplaced_actors
-from gbakg.vocabulary import GBA, GBR, NAMING_PREDICATES, QUALIFIED_CLASSES, curie
+from gbakg.vocabulary import GBA, GBR, NAMING_PREDICATES, QUALIFIED_CLASSES, VOCABULARY_CLASSES, curie
 
-_NOT_ENTITIES = {GBA.ValueChainStage, SKOS.ConceptScheme, RDF.Statement}
+_NOT_ENTITIES = {*VOCABULARY_CLASSES, RDF.Statement}
 
 
 def stats(graph: Graph) -> dict[str, Any]:

@@ -13,16 +13,16 @@ from __future__ import annotations
 from typing import Any
 
 from rdflib import Graph, Literal
-from rdflib.namespace import OWL, RDF, RDFS
+from rdflib.namespace import RDF, RDFS
 
 from gbakg.dates import Period, literal_period, parse_date
 from gbakg.errors import InputError
 from gbakg.rdf.evidence import Citation, EvidenceIndex
-from gbakg.vocabulary import GBA, ORG, SCHEMA, curie
+from gbakg.vocabulary import GBA, NOT_ENTITY_CLASSES, ORG, SCHEMA, curie
 
 COLUMNS = ("date", "event", "entity", "id", "status", "quote", "source")
 
-_NOT_ENTITIES = (GBA.Source, OWL.Ontology, RDF.Statement)
+_NOT_ENTITIES = NOT_ENTITY_CLASSES
 # A post's dates: when it began, when it ended, or a day the source shows it held (gba:date).
 _POST_EVENTS: dict[Any, str] = {SCHEMA.startDate: "post began", SCHEMA.endDate: "post ended", GBA.date: "in post"}
 

@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import PROV, RDF, SKOS, XSD
+from rdflib.namespace import PROV, RDF, XSD
 
 from gbakg import paths
 from gbakg.rdf import rules
@@ -24,11 +24,12 @@ from gbakg.vocabulary import (
     NAMING_PREDICATES,
     QUALIFIED_CLASSES,
     SH,
+    VOCABULARY_CLASSES,
     curie,
 )
 
 # Ontology-defined resources that live in the gbr: namespace: they are vocabulary, not facts.
-_VOCABULARY_CLASSES = (GBA.ValueChainStage, SKOS.ConceptScheme)
+_VOCABULARY_CLASSES = VOCABULARY_CLASSES
 
 
 @dataclass(frozen=True, order=True)

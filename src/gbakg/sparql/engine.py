@@ -20,6 +20,7 @@ import pyoxigraph as ox
 from gbakg import paths
 from gbakg.errors import InputError, ParseError
 from gbakg.rdf.load import turtle_files
+from gbakg.vocabulary import GBR, PREFIXES
 
 PathLike = str | os.PathLike[str]
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
@@ -209,13 +210,8 @@ def to_rdflib_graph(triples: Iterable[ox.Triple]) -> Any:
     return graph
 
 
-_GBR = "https://w3id.org/gbakg/id/"
-_PREFIXES = {
-    "gbr": _GBR,
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-}
+_GBR = str(GBR)
+_PREFIXES = {p: str(PREFIXES[p]) for p in ("gbr", "rdf", "rdfs", "skos")}  # what the name lookups need
 _NAME_PREDICATES = [
     ox.NamedNode(_PREFIXES["rdfs"] + "label"),
     ox.NamedNode(_PREFIXES["skos"] + "prefLabel"),

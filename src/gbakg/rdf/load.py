@@ -93,6 +93,21 @@ def _syntax_message(path: Path, error: Exception) -> str:
     return f"{where}: invalid Turtle: {why}"
 
 
+def graph_files(
+    sources: Sequence[PathLike] | None = None, *, with_curated: bool = False, ontology: bool = True
+) -> list[Path]:
+    """The files a graph is loaded from, in order: the curated ``graph/`` unless ``sources`` are
+    given (or ``with_curated``), the sources, then the ontology. Every loader asks this one."""
+    files: list[Path] = []
+    if not sources or with_curated:
+        files.extend(turtle_files([paths.graph_dir()]))
+    if sources:
+        files.extend(turtle_files(sources))
+    if ontology:
+        files.extend(paths.ontology_files())
+    return list(dict.fromkeys(files))
+
+
 def load(
     sources: Sequence[PathLike] | None = None,
     *,
@@ -107,14 +122,7 @@ def load(
     queries and projections need class labels and the stage order. ``reasoning`` adds the
     RDFS/OWL-RL closure (slow on big graphs; off by default).
     """
-    files: list[Path] = []
-    if not sources or with_curated:
-        files.extend(turtle_files([paths.graph_dir()]))
-    if sources:
-        files.extend(turtle_files(sources))
-    if ontology:
-        files.extend(paths.ontology_files())
-    graph = parse_files(dict.fromkeys(files))
+    graph = parse_files(graph_files(sources, with_curated=with_curated, ontology=ontology))
     name_blank_evidence(graph)
     bind_prefixes(graph)
     if reasoning:

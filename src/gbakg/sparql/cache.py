@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gbakg.errors import InputError, ParseError
+from gbakg.progress import Bar
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -122,12 +123,10 @@ def is_cached(files: Sequence[PathLike], cache_dir: PathLike | None = None) -> b
     return (folder / fingerprint(files)).is_dir()
 
 
-def _progressbar(paths: Sequence[Path]):  # type: ignore[no-untyped-def]
-    import click
-
+def _progressbar(paths: Sequence[Path]) -> Bar:
     total = sum(p.stat().st_size for p in paths)
     label = f"Building the persistent store for {total / 1e6:.0f} MB of RDF (once; GBAKG_CACHE=off skips it)"
-    return click.progressbar(length=total, label=label, file=sys.stderr)
+    return Bar(total, label)
 
 
 def _per_file(loader: Loader | None, advance: Progress) -> Loader | None:

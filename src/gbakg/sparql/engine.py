@@ -17,9 +17,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from gbakg import paths
 from gbakg.errors import InputError, ParseError
-from gbakg.rdf.load import turtle_files
+from gbakg.rdf.load import graph_files
 from gbakg.vocabulary import GBR, PREFIXES
 
 PathLike = str | os.PathLike[str]
@@ -39,13 +38,7 @@ class QuerySyntaxError(InputError):
 
 def source_files(sources: Sequence[PathLike] | None = None, *, with_curated: bool = False) -> list[Path]:
     """The Turtle files ``gbakg.load`` would read for the same arguments, ontology included."""
-    files: list[Path] = []
-    if not sources or with_curated:
-        files.extend(turtle_files([paths.graph_dir()]))
-    if sources:
-        files.extend(turtle_files(sources))
-    files.extend(paths.ontology_files())
-    return list(dict.fromkeys(files))
+    return graph_files(sources, with_curated=with_curated)
 
 
 def open_store(files: list[Path], *, cache: bool | None = None) -> ox.Store:

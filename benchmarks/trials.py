@@ -148,7 +148,8 @@ def centrality() -> None:
     import networkx as nx
     from rdflib import Graph
 
-    from gbakg.network import analysis
+    from gbakg.network import centrality as analysis
+    from gbakg.network import graphs, options
     from gbakg.network import projections as project
 
     graph = Graph()
@@ -156,11 +157,11 @@ def centrality() -> None:
         graph.parse(str(f), format="turtle")
     collab = project.collaboration_graph(graph)
     del graph
-    s = analysis.simple_graph(collab)
+    s = graphs.simple_graph(collab)
     print(
         f"{s.number_of_nodes():,} nodes, {s.number_of_edges():,} edges, highest degree {max(d for _, d in s.degree())}"
     )
-    k = analysis.SAMPLE_PIVOTS
+    k = options.SAMPLE_PIVOTS
     for name, fn in (
         ("betweenness, sampled", lambda: nx.betweenness_centrality(s, k=k, seed=42)),
         ("closeness, sampled", lambda: analysis._sampled_closeness(s, k, 42)),

@@ -285,12 +285,13 @@ def task_centrality(args: dict[str, Any]) -> dict[str, Any]:
     measure its agreement. Above it, exact runs under a cap, or not at all when the time per
     pivot of the sampled run says it would take longer than ``skip_exact_over`` seconds.
     """
-    from gbakg.network import analysis
+    from gbakg.network import centrality as analysis  # centrality, rank
+    from gbakg.network import options
 
     collab = pickle.loads(Path(args["graph"]).read_bytes())
     n = collab.number_of_nodes()
     top = args.get("top", 20)
-    out: dict[str, Any] = {"nodes": n, "threshold": analysis.EXACT_THRESHOLD, "top": top}
+    out: dict[str, Any] = {"nodes": n, "threshold": options.EXACT_THRESHOLD, "top": top}
 
     def top_ids(result: dict[str, Any]) -> list[str]:
         return [row["iri"] for row in analysis.rank(result["rows"], "betweenness", top)]
@@ -303,7 +304,7 @@ def task_centrality(args: dict[str, Any]) -> dict[str, Any]:
         out["sampled_method"] = sampled["method"]
         out["top_overlap"] = len(set(top_ids(ours)) & set(top_ids(sampled)))
         return out
-    per_pivot = out["ours"]["seconds"] / max(1, min(analysis.SAMPLE_PIVOTS, n))
+    per_pivot = out["ours"]["seconds"] / max(1, min(options.SAMPLE_PIVOTS, n))
     out["exact_estimate_seconds"] = round(per_pivot * n, 1)
     if args.get("skip_exact_over") and per_pivot * n > args["skip_exact_over"]:
         out["exact"] = {"skipped": f"estimated {per_pivot * n:,.0f} s (> {args['skip_exact_over']} s budget)"}

@@ -12,7 +12,11 @@ import pytest
 
 from conftest import ROOT
 from gbakg.errors import AnalysisError, InputError
-from gbakg.network.analysis import centrality, communities, home_places, neighbors, rank, shortest_paths, suggest
+from gbakg.network.centrality import centrality, rank
+from gbakg.network.communities import communities
+from gbakg.network.graphs import home_places
+from gbakg.network.linkprediction import suggest
+from gbakg.network.paths import neighbors, shortest_paths
 from gbakg.network.projections import full_graph
 from gbakg.network.valuechain import value_chain
 from gbakg.rdf.load import load
@@ -180,7 +184,7 @@ def test_louvain_is_deterministic_for_a_seed():
 
 
 _IN_A_FRESH_PROCESS = """
-from gbakg.network.analysis import communities
+from gbakg.network.communities import communities
 from gbakg.network.projections import collaboration_graph
 from gbakg.rdf.load import load
 collab = collaboration_graph(load())
@@ -347,7 +351,7 @@ def test_structural_holes_match_burts_definition(seed):
     """Effective size and constraint equal networkx's per-node (reference) computation, weights included."""
     import random
 
-    from gbakg.network.analysis import structural_holes
+    from gbakg.network.centrality import structural_holes
 
     g = nx.gnp_random_graph(30, 0.2, seed=seed)
     rnd = random.Random(seed)
@@ -370,7 +374,7 @@ def test_a_tied_shortest_path_is_chosen_the_same_way_whatever_the_insertion_orde
     """Two equally short paths a–b–d and a–c–d: the one through the first node in IRI order, always."""
     import networkx as nx
 
-    from gbakg.network.analysis import shortest_paths
+    from gbakg.network.paths import shortest_paths
 
     g = nx.Graph()
     for middle in order:

@@ -125,8 +125,8 @@ def centrality(
     to --threshold nodes, estimated from --k seeded pivots above it (the method is printed).
     """
     from gbakg.formats import render
-    from gbakg.network.analysis import centrality as run
-    from gbakg.network.analysis import rank
+    from gbakg.network.centrality import centrality as run
+    from gbakg.network.centrality import rank
     from gbakg.network.projections import analysis_to_rdf
 
     graph = load_graph(graphs, with_curated)
@@ -175,8 +175,8 @@ def path(
     such a hop prints ←[relation]—. Exit 1 when no path exists.
     """
     from gbakg.formats import render
-    from gbakg.network.analysis import shortest_paths
     from gbakg.network.explain import path_rows, path_text
+    from gbakg.network.paths import shortest_paths
 
     graph = load_graph(graphs, with_curated)
     g = _project(graph, projection)
@@ -203,8 +203,8 @@ def path(
 def neighbors(entity: str, depth: int, projection: str, fmt: str, graphs: tuple[str, ...], with_curated: bool) -> None:
     """The ego network of ENTITY within --depth hops, grouped by relation, each link with its evidence."""
     from gbakg.formats import render
-    from gbakg.network.analysis import neighbors as run
     from gbakg.network.explain import neighbor_rows, neighbors_text
+    from gbakg.network.paths import neighbors as run
 
     graph = load_graph(graphs, with_curated)
     g = _project(graph, projection)
@@ -243,7 +243,7 @@ def communities(
     list every community and member.
     """
     from gbakg.formats import render
-    from gbakg.network.analysis import communities as run
+    from gbakg.network.communities import communities as run
     from gbakg.network.projections import analysis_to_rdf
 
     graph = load_graph(graphs, with_curated)
@@ -318,7 +318,7 @@ def suggest(entity: str | None, by: str, top: int, fmt: str, graphs: tuple[str, 
     """Candidate new partnerships: unlinked actors with shared partners, scored by Adamic–Adar,
     Jaccard and resource allocation on the collaboration graph, each with the shared partners."""
     from gbakg.formats import render
-    from gbakg.network.analysis import suggest as run
+    from gbakg.network.linkprediction import suggest as run
 
     graph = load_graph(graphs, with_curated)
     g = _project(graph, "collab")

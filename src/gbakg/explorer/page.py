@@ -125,7 +125,7 @@ def explorer_data(
     """The document the page draws: nodes, edges, legend, filters and evidence (read by explorer.js).
 
     ``term_labels`` maps class and property CURIEs to their ontology labels (legend, link labels);
-    ``size_by`` is ``"degree"``, a measure of :data:`gbakg.network.analysis.MEASURES`, a ``{node: value}``
+    ``size_by`` is ``"degree"``, a measure of :data:`gbakg.network.options.MEASURES`, a ``{node: value}``
     mapping, or None for one size; ``communities`` colours nodes by community (True: Louvain, or
     the node sets themselves); ``focus`` keeps the nodes within ``depth`` links of that node;
     ``path=(a, b)`` highlights a shortest path; ``layout`` is ``"auto"`` (positions computed here
@@ -249,14 +249,14 @@ def ego_subgraph(g: nx.Graph, center: Hashable, depth: int) -> nx.Graph:
 
 def shortest_path(g: nx.Graph, source: Hashable, target: Hashable) -> list[Hashable]:
     """The nodes of a shortest path (links followed either way), as ``gbakg path`` finds it."""
-    from gbakg.network.analysis import shortest_paths
+    from gbakg.network.paths import shortest_paths
 
     hops = shortest_paths(g, str(source), str(target))[0]
     return [source, *(hop["to"] for hop in hops)]
 
 
 def node_measure(g: nx.Graph, measure: str | Mapping[Hashable, float]) -> dict:
-    """A centrality by name, from :func:`gbakg.network.analysis.centrality`, or the caller's own mapping.
+    """A centrality by name, from :func:`gbakg.network.centrality.centrality`, or the caller's own mapping.
 
     Degree (distinct neighbours) is counted here, so the default costs no analysis run.
     """
@@ -266,7 +266,8 @@ def node_measure(g: nx.Graph, measure: str | Mapping[Hashable, float]) -> dict:
         if g.is_directed():
             return {n: float(len((g.succ[n].keys() | g.pred[n].keys()) - {n})) for n in g}
         return {n: float(len(g[n].keys() - {n})) for n in g}
-    from gbakg.network.analysis import MEASURES, centrality
+    from gbakg.network.centrality import centrality
+    from gbakg.network.options import MEASURES
 
     if measure not in MEASURES:
         raise InputError(f"unknown measure {measure!r}; use one of {', '.join(MEASURES)}")
@@ -282,11 +283,11 @@ def _simple(g: nx.Graph) -> nx.Graph:
 
 
 def _communities(g: nx.Graph, communities: bool | Iterable[Collection[Hashable]]) -> list[set]:
-    """Louvain communities from :func:`gbakg.network.analysis.communities`, or the caller's own node sets."""
+    """Louvain communities from :func:`gbakg.network.communities.communities`, or the caller's own node sets."""
     if communities is False or g.number_of_nodes() == 0:
         return []
     if communities is True:
-        from gbakg.network.analysis import communities as find
+        from gbakg.network.communities import communities as find
 
         found: Iterable[Collection[Hashable]] = find(g, methods=("louvain",))["louvain"]["communities"]
     else:

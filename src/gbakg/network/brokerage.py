@@ -1,6 +1,6 @@
 """Brokerage between two groups of actors: who connects Hong Kong with the mainland, say.
 
-networkx only, like :mod:`gbakg.network.analysis`.
+networkx only, like the other analyses in :mod:`gbakg.network`.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from collections.abc import Collection
 import networkx as nx
 
 from gbakg.errors import AnalysisError
-from gbakg.network.analysis import label
+from gbakg.network.graphs import label
 
 
 def within(full: nx.MultiDiGraph, place: str) -> set[str]:

@@ -22,7 +22,7 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SKOS, XSD
 
 from gbakg.names import label_rank
-from gbakg.network.analysis import home_places
+from gbakg.network.graphs import home_places
 from gbakg.rdf.evidence import Citation, EvidenceIndex
 from gbakg.vocabulary import (
     GBA,

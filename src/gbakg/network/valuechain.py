@@ -12,7 +12,7 @@ from typing import Any
 import networkx as nx
 
 from gbakg.errors import AnalysisError
-from gbakg.network.analysis import label
+from gbakg.network.graphs import label
 
 
 def value_chain(full: nx.MultiDiGraph) -> dict[str, Any]:

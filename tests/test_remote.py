@@ -221,3 +221,11 @@ def test_push_append_twice_adds_nothing(oxigraph):
     second = runner.invoke(cli, args)
     assert second.exit_code == 0, second.output
     assert count(oxigraph, target) == once > 0
+
+
+def test_unknown_entity_at_endpoint_gets_did_you_mean(pushed, oxigraph):
+    """The endpoint's names go through the same resolver as local data: a typo gets suggestions."""
+    with pytest.raises(
+        InputError, match=r"^unknown entity 'Shenzen' at http://127\.0\.0\.1:\d+/query; did you mean 'Shenzhen'"
+    ):
+        remote.resolve(f"{oxigraph}/query", "Shenzen")

@@ -10,6 +10,10 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from rdflib import Graph, Literal
+from rdflib.namespace import RDFS
+from rdflib.term import Node
+
 from gbakg.text import fold
 
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -64,3 +68,20 @@ def label_rank(language: str | None, lang: str = "en") -> int:
     if lang == "zh":
         return 0 if tag.startswith("zh") else 1 if tag in ("en", "") else 2
     return 0 if tag == "en" else 1 if tag == "" else 2
+
+
+def label(graph: Graph, node: Node, lang: str = "en") -> str | None:
+    """The node's ``rdfs:label`` that suits ``lang`` best (:func:`label_rank`), or None: the one label rule.
+
+    >>> from rdflib import Graph, Literal, URIRef
+    >>> from rdflib.namespace import RDFS
+    >>> g = Graph()
+    >>> _ = g.add((URIRef("x:hk"), RDFS.label, Literal("Hong Kong", lang="en")))
+    >>> _ = g.add((URIRef("x:hk"), RDFS.label, Literal("香港", lang="zh-Hant")))
+    >>> label(g, URIRef("x:hk")), label(g, URIRef("x:hk"), "zh"), label(g, URIRef("x:other"))
+    ('Hong Kong', '香港', None)
+    """
+    labels = [o for o in graph.objects(node, RDFS.label) if isinstance(o, Literal)]
+    if not labels:
+        return None
+    return str(min(labels, key=lambda o: (label_rank(o.language, lang), str(o))))

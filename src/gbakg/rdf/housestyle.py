@@ -11,6 +11,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SKOS
 from rdflib.term import Node
 
+from gbakg.names import label as english
 from gbakg.vocabulary import GBA, PREFIXES, bind_prefixes
 
 # Predicates in the order a block lists them; the rest follow sorted.
@@ -45,7 +46,7 @@ def house_turtle(graph: Graph, comment: str = "") -> str:
     if subjects:
         lines += ["", _rule("Entities and their evidence")]
     for subject in subjects:
-        label = _english_label(graph, subject)
+        label = english(graph, subject)
         lines += ["", f"# {label}" if label is not None else f"# {term(subject)}"]
         lines += _block(graph, subject, term, _FIRST)
         for st in sorted(backing.get(subject, []), key=lambda n: _statement_key(graph, n)):
@@ -54,11 +55,6 @@ def house_turtle(graph: Graph, comment: str = "") -> str:
     for st in orphans:
         lines += ["", *_block(graph, st, term, _STATEMENT)]
     return "\n".join(lines) + "\n"
-
-
-def _english_label(graph: Graph, node: Node) -> str | None:
-    labels = sorted(graph.objects(node, RDFS.label), key=lambda o: (getattr(o, "language", None) != "en", str(o)))
-    return str(labels[0]) if labels else None
 
 
 def _uses(used: set[Node], namespace: str) -> bool:

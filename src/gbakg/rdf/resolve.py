@@ -8,7 +8,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
 from gbakg.errors import UnknownEntityError
-from gbakg.names import key
+from gbakg.names import key, label
 from gbakg.vocabulary import GBR, expand
 
 _NAME_PREDICATES = (RDFS.label, SKOS.prefLabel, SKOS.altLabel)
@@ -48,17 +48,9 @@ def did_you_mean(graph: Graph, index: dict[str, set[URIRef]], text: str, n: int 
     shown: dict[URIRef, str] = {}
     for close in difflib.get_close_matches(key(text), list(index), n=4 * n, cutoff=0.6):
         for entity in sorted(index[close]):
-            shown.setdefault(entity, english_label(graph, entity) or close)
+            shown.setdefault(entity, label(graph, entity) or close)
     names = list(shown.values())[:n]
     return f"; did you mean {', '.join(repr(x) for x in names)}?" if names else ""
-
-
-def english_label(graph: Graph, entity: URIRef) -> str | None:
-    """The entity's English (or untagged) label, if it has one."""
-    for label in graph.objects(entity, RDFS.label):
-        if isinstance(label, Literal) and (label.language or "en").lower().startswith("en"):
-            return str(label)
-    return None
 
 
 def _curie(iri: URIRef) -> str:

@@ -13,10 +13,11 @@ from __future__ import annotations
 from typing import Any
 
 from rdflib import Graph, Literal
-from rdflib.namespace import RDF, RDFS
+from rdflib.namespace import RDF
 
 from gbakg.dates import Period, literal_period, parse_date
 from gbakg.errors import InputError
+from gbakg.names import label
 from gbakg.rdf.evidence import Citation, EvidenceIndex
 from gbakg.vocabulary import GBA, NOT_ENTITY_CLASSES, ORG, SCHEMA, curie
 
@@ -95,12 +96,7 @@ def _evidence(graph: Graph) -> dict[tuple, list[tuple[str, str]]]:
 
 def _name(graph: Graph, node: Any) -> str:
     """The English label, else any label, else the CURIE."""
-    labels = [o for o in graph.objects(node, RDFS.label) if isinstance(o, Literal)]
-    for lang in ("en", None):
-        for label in labels:
-            if label.language == lang:
-                return str(label)
-    return str(sorted(labels)[0]) if labels else curie(str(node))
+    return label(graph, node) or curie(str(node))
 
 
 def _local(node: Any) -> str:

@@ -216,7 +216,7 @@ NAME_QUERY = """SELECT DISTINCT ?s WHERE {
   UNION { ?s a ?type . BIND(LCASE(STRAFTER(STR(?s), STR(gbr:))) AS ?key) }
   FILTER(ISIRI(?s) && STRSTARTS(STR(?s), STR(gbr:)))
 }"""
-_NAMES = """CONSTRUCT { ?s ?p ?o } WHERE {
+NAMES_QUERY = """CONSTRUCT { ?s ?p ?o } WHERE {
   ?s ?p ?o . FILTER(?p IN (rdf:type, rdfs:label, skos:prefLabel, skos:altLabel) && STRSTARTS(STR(?s), STR(gbr:)))
 }"""
 
@@ -250,7 +250,7 @@ def resolve(store: ox.Store, name: str) -> ox.NamedNode:
         return ox.NamedNode(found.pop())
     from gbakg.rdf.resolve import resolve as resolve_in_graph
 
-    names = to_rdflib_graph(query(store, _NAMES, prefixes=_PREFIXES))  # type: ignore[arg-type]
+    names = to_rdflib_graph(query(store, NAMES_QUERY, prefixes=_PREFIXES))  # type: ignore[arg-type]
     return ox.NamedNode(str(resolve_in_graph(names, name)))
 
 

@@ -116,7 +116,14 @@ def resolve(endpoint: str, name: str, *, timeout: float = 60.0) -> ox.NamedNode:
         return ox.NamedNode(found[0])
     if found:
         raise UnknownEntityError(f"{name!r} is ambiguous at {endpoint}: it names {', '.join(found)}; use one of these")
-    raise UnknownEntityError(f"unknown entity {name!r} at {endpoint}")
+    # Nothing by exact name: the endpoint's names go through the one resolver, for its "did you mean".
+    from gbakg.rdf.resolve import did_you_mean, name_index
+    from gbakg.sparql.engine import NAMES_QUERY, to_rdflib_graph
+
+    names = query(endpoint, NAMES_QUERY, timeout=timeout)
+    graph = to_rdflib_graph(names) if isinstance(names, list) else None
+    hint = did_you_mean(graph, name_index(graph), name) if graph is not None else ""
+    raise UnknownEntityError(f"unknown entity {name!r} at {endpoint}{hint}")
 
 
 def labels(endpoint: str, iris: Iterable[str], *, timeout: float = 60.0, lang: str = "en") -> dict[str, str]:

@@ -79,7 +79,11 @@ def bind_prefixes(graph) -> None:  # type: ignore[no-untyped-def]
 
 
 def curie(iri: str) -> str:
-    """Shorten an IRI with our prefixes; IRIs outside them come back unchanged."""
+    """Shorten an IRI with our prefixes; IRIs outside them come back unchanged.
+
+    >>> curie("https://w3id.org/gbakg/id/shenzhen"), curie("http://example.org/x")
+    ('gbr:shenzhen', 'http://example.org/x')
+    """
     for prefix, ns in PREFIXES.items():
         if iri.startswith(str(ns)) and len(iri) > len(str(ns)):
             return f"{prefix}:{iri[len(str(ns)) :]}"
@@ -87,7 +91,11 @@ def curie(iri: str) -> str:
 
 
 def expand(name: str) -> str | None:
-    """Expand a CURIE with our prefixes; None when the prefix is not ours."""
+    """Expand a CURIE with our prefixes; None when the prefix is not ours.
+
+    >>> expand("gba:locatedIn"), expand("ex:thing")
+    ('https://w3id.org/gbakg/ontology#locatedIn', None)
+    """
     prefix, sep, local = name.partition(":")
     if sep and prefix in PREFIXES and not local.startswith("//"):
         return str(PREFIXES[prefix]) + local

@@ -29,6 +29,13 @@ def centrality(
 ) -> dict[str, Any]:
     """Every measure of MEASURES for every node, and how betweenness/closeness were computed.
 
+    >>> import networkx as nx
+    >>> star = nx.star_graph(3)  # node 0 joins three others
+    >>> result = centrality(nx.relabel_nodes(star, str))
+    >>> best = rank(result["rows"], "betweenness")[0]
+    >>> best["iri"], round(best["betweenness"], 3), result["method"]
+    ('0', 1.0, 'exact (4 nodes)')
+
     Betweenness and closeness count hops (unweighted); eigenvector, PageRank and Burt's
     constraint and effective size use ``weight`` (the number of ties). Above ``threshold``
     nodes, betweenness and closeness are estimated from ``k`` seeded pivots unless ``exact``.

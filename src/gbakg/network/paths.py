@@ -52,6 +52,13 @@ def shortest_paths(
 ) -> list[list[dict[str, Any]]]:
     """The shortest path (or all of them, at most ``limit``) from source to target, hop by hop.
 
+    >>> import networkx as nx
+    >>> g = nx.Graph()
+    >>> g.add_edge("a", "b", evidence=[]); g.add_edge("b", "c", evidence=[])
+    >>> [hop["to"] for hop in shortest_paths(g, "a", "c")[0]]
+    ['b', 'c']
+
+
     Directed graphs are walked as undirected: a partnership can be read from either end, and
     each hop says which way its triple points (``forward``). Raises AnalysisError when no path exists.
     """

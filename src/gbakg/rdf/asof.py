@@ -72,6 +72,14 @@ _NEVER_DROPPED = (GBA.Source, OWL.Ontology, RDF.Statement)
 def as_of(graph: Graph, date: str | Period) -> Graph:
     """A new graph with only what was true by ``date`` (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``).
 
+    >>> from rdflib import Graph
+    >>> g = Graph().parse(format="turtle", data='''@prefix gba: <https://w3id.org/gbakg/ontology#> .
+    ... @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+    ... <x:deal> a gba:Agreement ; gba:party <x:a> , <x:b> ; gba:signedOn "2019-06"^^xsd:gYearMonth .''')
+    >>> len(as_of(g, "2019-05")), len(as_of(g, "2019"))
+    (0, 4)
+
+
     The input graph is not changed. A bad date raises :class:`gbakg.errors.InputError`.
     """
     cutoff = date if isinstance(date, Period) else parse_date(date)

@@ -28,7 +28,20 @@ def name_index(graph: Graph) -> dict[str, set[URIRef]]:
 
 
 def resolve(graph: Graph, name: str, index: dict[str, set[URIRef]] | None = None) -> URIRef:
-    """Return the entity ``name`` means; an unknown or ambiguous name raises with suggestions."""
+    """Return the entity ``name`` means; an unknown or ambiguous name raises with suggestions.
+
+    >>> from rdflib import Graph
+    >>> g = Graph().parse(format="turtle", data='''@prefix gbr: <https://w3id.org/gbakg/id/> .
+    ... @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> . @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+    ... gbr:hkust a <x:University> ; rdfs:label "Hong Kong University of Science and Technology"@en ,
+    ...     "香港科技大學"@zh-Hant ; skos:altLabel "HKUST" .''')
+    >>> [str(resolve(g, n))[-5:] for n in ("hkust", "gbr:hkust", "HKUST", "香港科技大学")]
+    ['hkust', 'hkust', 'hkust', 'hkust']
+    >>> resolve(g, "HKSUT")
+    Traceback (most recent call last):
+    ...
+    gbakg.errors.UnknownEntityError: unknown entity 'HKSUT'; did you mean 'Hong Kong University of Science and ...'?
+    """
     text = name.strip()
     iri = expand(text) or (text[1:-1] if text.startswith("<") and text.endswith(">") else text)
     if "://" in iri and (URIRef(iri), None, None) in graph:

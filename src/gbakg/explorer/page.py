@@ -154,66 +154,24 @@ def explorer_data(
     quotes = _QuoteTable()
     classes = _Vocabulary(labels, _CLASS_COLORS, capitalise=True)  # class names read as names
     relations = _Vocabulary(labels, {}, capitalise=False)
-    out_nodes: list[dict[str, Any]] = []
-    for node in nodes:
-        attrs = g.nodes[node]
-        item: dict[str, Any] = {"l": str(attrs.get("label", node)), "k": str(attrs.get("iri", node))}
-        item["c"] = classes.index(str(attrs.get("type") or ""))
-        if attrs.get("aliases"):
-            item["a"] = [str(a) for a in _as_list(attrs["aliases"])]
-        if attrs.get("place") in index:
-            item["p"] = index[attrs["place"]]
-        if attrs.get("home") in index and attrs["home"] not in (node, attrs.get("place")):
-            item["h"] = index[attrs["home"]]
-        dates, props = _properties(attrs, labels)
-        if dates:
-            item["d"] = dates
-        if props:
-            item["o"] = props
-        ev = quotes.add_all(attrs.get("evidence") or [])
-        if ev:
-            item["q"] = ev
-        out_nodes.append(item)
-
-    out_edges: list[list[Any]] = []
-    seen_pairs: dict[frozenset, int] = defaultdict(int)
-    for u, v, key, attrs in edges:
-        rel = str(attrs.get("relation") or key or "")
-        pair = frozenset((u, v))
-        bend = seen_pairs[pair]
-        seen_pairs[pair] += 1
-        edge: list[Any] = [index[u], index[v], relations.index(rel), quotes.add_all(attrs.get("evidence") or [])]
-        if bend:  # parallel edges get curves of growing roundness, alternating sides
-            edge.append(round(0.2 * ((bend + 1) // 2) * (1 if bend % 2 else -1), 2))
-        out_edges.append(edge)
-
-    values = node_measure(g, size_by) if size_by is not None else {}
-    top = max((abs(v) for v in values.values()), default=0) or 1
-    for node, item in zip(nodes, out_nodes, strict=True):
-        if node in values:
-            item["v"] = round(values[node], 6)
-            item["s"] = round(8 + 24 * math.sqrt(abs(values[node]) / top), 1)
-
+    out_nodes = [_node_item(g, node, index, labels, classes, quotes) for node in nodes]
+    out_edges = _edge_items(edges, index, relations, quotes)
+    _size(g, nodes, out_nodes, size_by)
     groups = _communities(g, communities)
     for number, members in enumerate(groups):
         for node in members:
             out_nodes[index[node]]["m"] = number
-
     physics = layout == "physics" or (layout == "auto" and len(nodes) <= PHYSICS_LIMIT)
     if not physics or len(nodes) > SEED_LIMIT:  # physics starting from these settles far sooner
         for node, (x, y) in layout_positions(_simple(g), groups or None).items():
             out_nodes[index[node]].update(x=round(x, 1), y=round(y, 1))
-
     places, stages = memberships(g)
     for key, found in (("pl", places), ("st", stages)):
         for node, members in found.items():
             if members:
                 out_nodes[index[node]][key] = sorted(index[m] for m in members)
     if highlight is not None:
-        hl_nodes = [index[n] for n in highlight["nodes"]]
-        steps = set(pairwise(hl_nodes)) if highlight["kind"] == "path" else set()
-        highlight["nodes"] = hl_nodes
-        highlight["edges"] = [i for i, e in enumerate(out_edges) if (e[0], e[1]) in steps or (e[1], e[0]) in steps]
+        highlight = _highlight(highlight, index, out_edges)
     return {
         "title": title,
         "nodes": out_nodes,
@@ -233,6 +191,76 @@ def explorer_data(
             "sizeBy": size_by if isinstance(size_by, str) else ("value" if size_by is not None else None),
             "directed": g.is_directed(),
         },
+    }
+
+
+def _node_item(
+    g: nx.Graph,
+    node: Hashable,
+    index: Mapping[Hashable, int],
+    labels: Mapping[str, str],
+    classes: _Vocabulary,
+    quotes: _QuoteTable,
+) -> dict[str, Any]:
+    """One node as the page reads it: label, key, class, aliases, place, home, dates, properties, evidence."""
+    attrs = g.nodes[node]
+    item: dict[str, Any] = {"l": str(attrs.get("label", node)), "k": str(attrs.get("iri", node))}
+    item["c"] = classes.index(str(attrs.get("type") or ""))
+    if attrs.get("aliases"):
+        item["a"] = [str(a) for a in _as_list(attrs["aliases"])]
+    if attrs.get("place") in index:
+        item["p"] = index[attrs["place"]]
+    if attrs.get("home") in index and attrs["home"] not in (node, attrs.get("place")):
+        item["h"] = index[attrs["home"]]
+    dates, props = _properties(attrs, labels)
+    if dates:
+        item["d"] = dates
+    if props:
+        item["o"] = props
+    ev = quotes.add_all(attrs.get("evidence") or [])
+    if ev:
+        item["q"] = ev
+    return item
+
+
+def _edge_items(
+    edges: list, index: Mapping[Hashable, int], relations: _Vocabulary, quotes: _QuoteTable
+) -> list[list[Any]]:
+    """Each link as ``[from, to, relation, quotes(, curve)]``; parallel links curve apart."""
+    out: list[list[Any]] = []
+    seen_pairs: dict[frozenset, int] = defaultdict(int)
+    for u, v, key, attrs in edges:
+        rel = str(attrs.get("relation") or key or "")
+        pair = frozenset((u, v))
+        bend = seen_pairs[pair]
+        seen_pairs[pair] += 1
+        edge: list[Any] = [index[u], index[v], relations.index(rel), quotes.add_all(attrs.get("evidence") or [])]
+        if bend:  # parallel edges get curves of growing roundness, alternating sides
+            edge.append(round(0.2 * ((bend + 1) // 2) * (1 if bend % 2 else -1), 2))
+        out.append(edge)
+    return out
+
+
+def _size(
+    g: nx.Graph, nodes: list[Hashable], items: list[dict[str, Any]], size_by: str | Mapping[Hashable, float] | None
+) -> None:
+    """Node sizes (and values) from a measure: the square root of the share of the largest."""
+    values = node_measure(g, size_by) if size_by is not None else {}
+    top = max((abs(v) for v in values.values()), default=0) or 1
+    for node, item in zip(nodes, items, strict=True):
+        if node in values:
+            item["v"] = round(values[node], 6)
+            item["s"] = round(8 + 24 * math.sqrt(abs(values[node]) / top), 1)
+
+
+def _highlight(highlight: dict[str, Any], index: Mapping[Hashable, int], edges: list[list[Any]]) -> dict[str, Any]:
+    """A path or focus in node and edge positions."""
+    hl_nodes = [index[n] for n in highlight["nodes"]]
+    steps = set(pairwise(hl_nodes)) if highlight["kind"] == "path" else set()
+    return {
+        **highlight,
+        "nodes": hl_nodes,
+        "edges": [i for i, e in enumerate(edges) if (e[0], e[1]) in steps or (e[1], e[0]) in steps],
     }
 
 

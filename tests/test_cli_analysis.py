@@ -8,7 +8,7 @@ import networkx as nx
 import pytest
 from rdflib import Graph
 
-from conftest import ROOT
+from conftest import ROOT, TINY_GRAPH, statement
 from gbakg.cli.analysis import COMMANDS
 from gbakg.export import read_graphml
 from gbakg.network.projections import GBX, full_graph
@@ -322,3 +322,38 @@ def test_brokers_unknown_place(run, net_file):
     result = run("brokers", "Alpha City", "Gamma City", "--graph", net_file)
     assert result.exit_code == 2
     assert result.output.startswith("Error: unknown entity 'Gamma City'")
+
+
+ROLE_ONLY = (
+    statement("gbr:org-a", "rdf:type", "gba:University", "Alpha University")
+    + statement("gbr:org-b", "rdf:type", "gba:University", "Beta Lab")
+    + statement("gbr:p1", "rdf:type", "gba:Person", "Alpha University")
+    + statement("gbr:p2", "rdf:type", "gba:Person", "Beta Lab")
+    + statement("gbr:role-head", "rdf:type", "org:Role", "Alpha University")
+    + """
+gbr:org-a rdfs:label "Org A"@en . gbr:org-b rdfs:label "Org B"@en .
+gbr:p1 rdfs:label "P One"@en . gbr:p2 rdfs:label "P Two"@en . gbr:role-head rdfs:label "Head"@en .
+gbr:m1 a org:Membership ; rdfs:label "P One, Head, Org A"@en ; org:member gbr:p1 ; org:organization gbr:org-a ;
+    org:role gbr:role-head ; gba:date "2024"^^xsd:gYear ; prov:wasDerivedFrom gbs:tiny ; gba:quote "Alpha University" .
+gbr:m2 a org:Membership ; rdfs:label "P Two, Head, Org B"@en ; org:member gbr:p2 ; org:organization gbr:org-b ;
+    org:role gbr:role-head ; gba:date "2024"^^xsd:gYear ; prov:wasDerivedFrom gbs:tiny ; gba:quote "Beta Lab" .
+"""
+)
+
+
+def test_paths_do_not_pass_through_roles_unless_asked(run, write_ttl):
+    """Two heads of two organisations share only their role: that is no path between the organisations."""
+    data = str(write_ttl(ROLE_ONLY))
+    plain = run("path", "Org A", "Org B", "--graph", data)
+    assert plain.exit_code == 1 and "no path between Org A and Org B" in plain.output
+    through = run("path", "Org A", "Org B", "--graph", data, "--through-vocabulary")
+    assert through.exit_code == 0 and "Head" in through.output
+    near = run("neighbors", "P One, Head, Org A", "--graph", data, "--format", "csv")
+    assert "role-head" not in near.output
+    assert "Head (org:Role)" in run("neighbors", "P One, Head, Org A", "--graph", data, "--through-vocabulary").output
+
+
+def test_the_place_graph_says_what_it_left_out(run, write_ttl):
+    result = run("centrality", "--projection", "place", "--graph", str(write_ttl(TINY_GRAPH)))
+    assert result.exit_code == 0, result.output
+    assert "left out, having no place: 0 people and 0 other actor(s)" in result.output.splitlines()[0]

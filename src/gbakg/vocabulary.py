@@ -63,6 +63,10 @@ PLACE_RELATIONS = (GBA.locatedIn, GBA.partOf)
 
 # gbr: resources that are vocabulary (described by ontology/), not facts drawn from sources.
 VOCABULARY_CLASSES = (GBA.ValueChainStage, SKOS.ConceptScheme)
+# Nodes a path or neighbourhood does not pass through unless asked: they join everything that uses them
+# (every president shares the role "President"), so a path through them says nothing about partners.
+THROUGH_NOTHING_CLASSES = (GBA.ValueChainStage, ORG.Role, SKOS.ConceptScheme, GBA.Source)
+
 # Typed nodes that are never entities: evidence, documents and the ontology itself.
 NOT_ENTITY_CLASSES = (RDF.Statement, GBA.Source, OWL.Ontology)
 

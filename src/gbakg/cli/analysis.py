@@ -46,6 +46,19 @@ def _project(graph: Any, projection: str) -> Any:
     return collab if projection == "collab" else place_graph(collab)
 
 
+def _unplaced_note(graph: Any, g: Any) -> str:
+    """For the place graph: how many actors it could not place (people have no place of their own)."""
+    unplaced = g.graph.get("unplaced")
+    if unplaced is None:
+        return ""
+    from gbakg.rdf.rules import instances
+    from gbakg.vocabulary import GBA
+
+    people = {str(p) for p in instances(graph, GBA.Person)}
+    others = len([n for n in unplaced if n not in people])
+    return f"; left out, having no place: {len(unplaced) - others} people and {others} other actor(s)"
+
+
 def _entity(graph: Any, g: Any, name: str, projection: str, hint: str = "; try --projection full") -> str:
     """Resolve a name the user typed and check it is a node of the projection."""
     from gbakg.errors import InputError
@@ -130,11 +143,12 @@ def centrality(
     from gbakg.network.projections import analysis_to_rdf
 
     graph = load_graph(graphs, with_curated)
-    result = run(_project(graph, projection), exact=exact, threshold=threshold, k=pivots, seed=seed)
+    g = _project(graph, projection)
+    result = run(g, exact=exact, threshold=threshold, k=pivots, seed=seed)
     rows = rank(result["rows"], measure, top)
     _note(
         f"{PROJECTIONS[projection]}: {result['nodes']} nodes, {result['edges']} links; {result['method']}; "
-        f"ranked by {measure}",
+        f"ranked by {measure}" + _unplaced_note(graph, g),
         fmt,
     )
     columns = [
@@ -158,16 +172,31 @@ def centrality(
         _write_rdf(rdf, rdf_out)
 
 
+_THROUGH = click.option(
+    "--through-vocabulary",
+    is_flag=True,
+    help="Also pass through roles, value-chain stages and sources (off: they join whatever uses them).",
+)
+
+
 @click.command()
 @click.argument("source")
 @click.argument("target")
 @click.option("--all", "all_paths", is_flag=True, help="All shortest paths, not just one (at most 100).")
 @_VIA
+@_THROUGH
 @format_option("table", "csv", "json")
 @lang_option
 @graph_options
 def path(
-    source: str, target: str, all_paths: bool, projection: str, fmt: str, graphs: tuple[str, ...], with_curated: bool
+    source: str,
+    target: str,
+    all_paths: bool,
+    projection: str,
+    through_vocabulary: bool,
+    fmt: str,
+    graphs: tuple[str, ...],
+    with_curated: bool,
 ) -> None:
     """Shortest path from SOURCE to TARGET, each hop with its relation, evidence quote and source.
 
@@ -184,7 +213,9 @@ def path(
     if a == b:
         click.echo(f"{g.nodes[a]['label']} is both ends: a path of no hops.")
         return
-    paths = shortest_paths(g, a, b, all_paths=all_paths, graph_name=PROJECTIONS[projection])
+    paths = shortest_paths(
+        g, a, b, all_paths=all_paths, graph_name=PROJECTIONS[projection], through_vocabulary=through_vocabulary
+    )
     if fmt == "json":
         click.echo(json.dumps(paths, ensure_ascii=False, indent=2))
     elif fmt == "csv":
@@ -197,10 +228,19 @@ def path(
 @click.argument("entity")
 @click.option("--depth", type=click.IntRange(min=1), default=1, show_default=True, help="Hops from ENTITY.")
 @_VIA
+@_THROUGH
 @format_option("table", "csv", "json")
 @lang_option
 @graph_options
-def neighbors(entity: str, depth: int, projection: str, fmt: str, graphs: tuple[str, ...], with_curated: bool) -> None:
+def neighbors(
+    entity: str,
+    depth: int,
+    projection: str,
+    through_vocabulary: bool,
+    fmt: str,
+    graphs: tuple[str, ...],
+    with_curated: bool,
+) -> None:
     """The ego network of ENTITY within --depth hops, grouped by relation, each link with its evidence."""
     from gbakg.formats import render
     from gbakg.network.explain import neighbor_rows, neighbors_text
@@ -209,7 +249,7 @@ def neighbors(entity: str, depth: int, projection: str, fmt: str, graphs: tuple[
     graph = load_graph(graphs, with_curated)
     g = _project(graph, projection)
     node = _entity(graph, g, entity, projection)
-    rows = run(g, node, depth, graph_name=PROJECTIONS[projection])
+    rows = run(g, node, depth, graph_name=PROJECTIONS[projection], through_vocabulary=through_vocabulary)
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     elif fmt == "csv":

@@ -8,6 +8,7 @@ from collections.abc import Collection, Iterable
 import networkx as nx
 
 from gbakg.errors import InputError
+from gbakg.vocabulary import THROUGH_NOTHING_CLASSES, curie
 
 _UP = ("gba:locatedIn", "gba:partOf")
 
@@ -94,3 +95,14 @@ def indexed(g: nx.Graph) -> tuple[list[str], nx.Graph]:
         sorted((*sorted((index[u], index[v])), w) for u, v, w in g.edges(data="weight", default=1))
     )
     return names, h
+
+
+def without_vocabulary(g: nx.Graph, keep: Iterable[str] = ()) -> nx.Graph:
+    """A view of ``g`` without vocabulary nodes (roles, value-chain stages, schemes, sources), but with ``keep``.
+
+    Paths and neighbourhoods walk this by default, so two organisations are not "linked" by a role or
+    a stage they share.
+    """
+    skipped = {curie(str(c)) for c in THROUGH_NOTHING_CLASSES}
+    kept = set(keep)
+    return nx.subgraph_view(g, filter_node=lambda n: n in kept or g.nodes[n].get("type") not in skipped)

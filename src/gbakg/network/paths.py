@@ -8,7 +8,7 @@ from typing import Any
 import networkx as nx
 
 from gbakg.errors import AnalysisError, InputError
-from gbakg.network.graphs import check_nodes, label
+from gbakg.network.graphs import check_nodes, label, without_vocabulary
 
 
 def _links(g: nx.Graph, u: str, v: str) -> list[dict[str, Any]]:
@@ -48,7 +48,14 @@ def _hop(g: nx.Graph, u: str, v: str) -> dict[str, Any]:
 
 
 def shortest_paths(
-    g: nx.Graph, source: str, target: str, *, all_paths: bool = False, limit: int = 100, graph_name: str = "graph"
+    g: nx.Graph,
+    source: str,
+    target: str,
+    *,
+    all_paths: bool = False,
+    limit: int = 100,
+    graph_name: str = "graph",
+    through_vocabulary: bool = False,
 ) -> list[list[dict[str, Any]]]:
     """The shortest path (or all of them, at most ``limit``) from source to target, hop by hop.
 
@@ -63,6 +70,8 @@ def shortest_paths(
     each hop says which way its triple points (``forward``). Raises AnalysisError when no path exists.
     """
     check_nodes(g, (source, target), graph_name)
+    if not through_vocabulary:  # a shared role or stage is no link between partners
+        g = without_vocabulary(g, keep=(source, target))
     view = g.to_undirected(as_view=True) if g.is_directed() else g
     distance = nx.single_source_shortest_path_length(view, target)
     if source not in distance:
@@ -80,7 +89,9 @@ def shortest_paths(
     return [[_hop(g, u, v) for u, v in pairwise(path)] for path in paths]
 
 
-def neighbors(g: nx.Graph, node: str, depth: int = 1, *, graph_name: str = "graph") -> list[dict[str, Any]]:
+def neighbors(
+    g: nx.Graph, node: str, depth: int = 1, *, graph_name: str = "graph", through_vocabulary: bool = False
+) -> list[dict[str, Any]]:
     """The ego network: each node within ``depth`` hops, reached from the previous ring, by which relation.
 
     One row per relation linking a node at distance d to one at distance d-1, so a node reached by
@@ -89,6 +100,8 @@ def neighbors(g: nx.Graph, node: str, depth: int = 1, *, graph_name: str = "grap
     if depth < 1:
         raise InputError(f"--depth must be at least 1, not {depth}")
     check_nodes(g, (node,), graph_name)
+    if not through_vocabulary:
+        g = without_vocabulary(g, keep=(node,))
     view = g.to_undirected(as_view=True) if g.is_directed() else g
     dist = nx.single_source_shortest_path_length(view, node, cutoff=depth)
     rows = []

@@ -3,7 +3,7 @@ the code relies on, the rule for what counts as an entity, and how terms are sho
 
 from __future__ import annotations
 
-from rdflib import Namespace, URIRef
+from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 GBA = Namespace("https://w3id.org/gbakg/ontology#")
@@ -69,6 +69,12 @@ THROUGH_NOTHING_CLASSES = (GBA.ValueChainStage, ORG.Role, SKOS.ConceptScheme, GB
 
 # Typed nodes that are never entities: evidence, documents and the ontology itself.
 NOT_ENTITY_CLASSES = (RDF.Statement, GBA.Source, OWL.Ontology)
+
+
+def entities(graph: Graph) -> set[URIRef]:
+    """The entity rule, the one every reader uses: typed gbr: resources, less vocabulary and evidence."""
+    excluded = {n for cls in (*VOCABULARY_CLASSES, *NOT_ENTITY_CLASSES) for n in graph.subjects(RDF.type, cls)}
+    return {s for s in graph.subjects(RDF.type, None) if isinstance(s, URIRef) and is_entity_iri(s)} - excluded
 
 
 def is_entity_iri(term: object) -> bool:

@@ -15,6 +15,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, OWL, PROV, RDF, RDFS, SKOS
 from rdflib.term import Node
 
+from gbakg import vocabulary
 from gbakg.dates import Period, literal_period, resolve_relative
 from gbakg.names import key
 from gbakg.vocabulary import GBA, GBR, SCHEMA, VOCABULARY_CLASSES, curie
@@ -41,9 +42,8 @@ def instances(graph: Graph, cls: URIRef) -> set[Node]:
 
 
 def entities(graph: Graph) -> set[URIRef]:
-    """Every described resource in the gbr: namespace: the things the graph is about."""
-    vocabulary = {n for cls in _VOCABULARY for n in graph.subjects(RDF.type, cls)}
-    return {s for s in graph.subjects(RDF.type, None) if isinstance(s, URIRef) and s.startswith(str(GBR))} - vocabulary
+    """Every described resource in the gbr: namespace: the things the graph is about (the vocabulary's rule)."""
+    return vocabulary.entities(graph)
 
 
 # ------------------------------------------------------------------ names

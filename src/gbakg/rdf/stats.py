@@ -9,17 +9,17 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS
 from rdflib.term import Node
 
+from gbakg import vocabulary
 from gbakg.rdf.rules import unplaced_actors
-from gbakg.vocabulary import GBA, GBR, NAMING_PREDICATES, QUALIFIED_CLASSES, VOCABULARY_CLASSES, curie
-
-_NOT_ENTITIES = {*VOCABULARY_CLASSES, RDF.Statement}
+from gbakg.vocabulary import GBA, NAMING_PREDICATES, QUALIFIED_CLASSES, curie
 
 
 def stats(graph: Graph) -> dict[str, Any]:
     """Counts for a summary table: plain data, so the CLI can print it as table, CSV or JSON."""
+    described = vocabulary.entities(graph)
     entities: dict[URIRef, Node] = {}
     for s, cls in graph.subject_objects(RDF.type):
-        if isinstance(s, URIRef) and s.startswith(str(GBR)) and cls not in _NOT_ENTITIES:
+        if s in described and isinstance(s, URIRef):
             entities.setdefault(s, cls)
     by_class = Counter(curie(str(cls)) for cls in entities.values())
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 import shutil
 import socket
 import subprocess
+import sys
 import time
 import urllib.request
+from pathlib import Path
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
@@ -35,7 +37,8 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def oxigraph(tmp_path_factory):
     """Base URL of a fresh `oxigraph serve` on loopback."""
-    binary = shutil.which("oxigraph")
+    # the venv's own binary first: the tests may run without the venv on PATH
+    binary = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which("oxigraph")
     if binary is None:
         pytest.fail("the `oxigraph` server binary is missing: pip install -e '.[test]' installs it")
     port = _free_port()

@@ -198,3 +198,61 @@ def test_a_build_on_a_terminal_shows_a_progress_bar(
     terminal.truncate(0)
     cache.cached_store([data], tmp_path / "cache", loader=loader)
     assert terminal.getvalue() == ""  # opening an existing store shows nothing
+
+
+@pytest.fixture(scope="module")
+def huge_literal(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One Turtle literal of 17 MiB, past Oxigraph's 16 MiB token buffer."""
+    path = tmp_path_factory.mktemp("huge") / "huge.ttl"
+    path.write_text(f'<{EX}a> <{EX}p> "{"x" * (17 * 1024 * 1024)}" .\n', encoding="utf-8")
+    return path
+
+
+def _too_big(path: Path) -> str:
+    return (
+        f"{path}: a literal or IRI is over 16 MiB, more than the SPARQL engine (Oxigraph) can read; split or shorten it"
+    )
+
+
+@pytest.mark.parametrize("persistent", [False, True])
+def test_a_literal_over_16_mib_is_a_one_line_input_error(
+    huge_literal: Path, tmp_path: Path, persistent: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In memory and into the persistent store alike; the failed store leaves nothing in the cache."""
+    from gbakg.sparql.engine import open_store
+
+    monkeypatch.setenv("GBAKG_CACHE", str(tmp_path / "cache"))
+    with pytest.raises(InputError, match="over 16 MiB") as caught:
+        open_store([huge_literal], cache=persistent)
+    assert str(caught.value) == _too_big(huge_literal)
+    assert not (tmp_path / "cache").exists() or [p.name for p in (tmp_path / "cache").iterdir()] == []
+
+
+@pytest.mark.parametrize("command", [["query", "ASK {}"], ["push", "--endpoint", "http://127.0.0.1:9/store"]])
+def test_query_and_push_report_a_huge_literal_in_one_line(run, huge_literal: Path, command: list[str]) -> None:
+    result = run(command[0], "--graph", str(huge_literal), *command[1:])
+    assert result.exit_code == 2
+    assert result.stderr == f"Error: {_too_big(huge_literal)}\n"
+
+
+def test_serve_reports_a_huge_literal_in_one_line(huge_literal: Path) -> None:
+    import subprocess
+
+    done = subprocess.run(
+        [sys.executable, "-m", "gbakg", "serve", "--port", "0", "--graph", str(huge_literal)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.endswith(f"Error: {_too_big(huge_literal)}\n"), done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_rdflib_reads_a_huge_literal(huge_literal: Path) -> None:
+    """rdflib has no such limit: validate, build and the analyses still read the file."""
+    from gbakg.rdf.load import parse_files
+
+    graph = parse_files([huge_literal])
+    assert len(next(iter(graph))[2]) == 17 * 1024 * 1024

@@ -173,14 +173,47 @@ def test_communities_table_and_rdf(run, net_file, tmp_path):
     assert next(iter(found)).n.toPython() == 9
 
 
-def test_suggest_justifies_each_pair(run, net_file):
-    result = run("suggest", "--graph", net_file, "--for", "Pat One", "--format", "json")
+# Three organisations around a hub (Hub links to A, B and C), a person at the hub, and two cities:
+# A and P in Alpha City, B in Beta City; the hub in neither, so it brokers between the two.
+HUB = (
+    """
+gbr:alpha-city a gba:City ; rdfs:label "Alpha City"@en .
+gbr:beta-city a gba:City ; rdfs:label "Beta City"@en .
+gbr:org-a a gba:Company ; rdfs:label "Org A"@en ; gba:locatedIn gbr:alpha-city .
+gbr:org-b a gba:Company ; rdfs:label "Org B"@en ; gba:locatedIn gbr:beta-city .
+gbr:org-c a gba:Company ; rdfs:label "Org C"@en .
+gbr:hub a gba:ResearchInstitute ; rdfs:label "Hub"@en .
+gbr:pat a gba:Person ; rdfs:label "Pat"@en .
+gbr:m1 a org:Membership ; rdfs:label "Pat at Hub"@en ; org:member gbr:pat ; org:organization gbr:hub ;
+    prov:wasDerivedFrom gbs:tiny ; gba:quote "Alpha University" .
+"""
+    + statement("gbr:org-a", "gba:collaboratesWith", "gbr:hub", "Alpha University")
+    + statement("gbr:org-b", "gba:collaboratesWith", "gbr:hub", "Beta Lab")
+    + statement("gbr:hub", "gba:collaboratesWith", "gbr:org-c", "Beta Lab")
+)
+
+
+def test_suggest_justifies_each_pair(run, write_ttl):
+    result = run("suggest", "--graph", str(write_ttl(HUB)), "--for", "Org A", "--format", "json")
+    assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)
     assert [(r["a_label"], r["b_label"], r["shared"]) for r in rows] == [
-        ("Alpha University", "Pat One", ["Beta Lab"]),
-        ("Gamma Firm", "Pat One", ["Beta Lab"]),
+        ("Org A", "Org B", ["Hub"]),
+        ("Org A", "Org C", ["Hub"]),
     ]
-    assert rows[0]["resource_allocation"] == 0.25  # Beta Lab has four partners
+    assert rows[0]["resource_allocation"] == 0.25  # the hub has four partners: A, B, C and Pat
+
+
+@pytest.mark.parametrize("name", ["Pat One", "gbr:p2"])
+def test_suggest_for_a_person_is_refused(run, net_file, name):
+    """People are never proposed, so asking for one is an input error, not a list of pairs."""
+    result = run("suggest", "--graph", net_file, "--for", name)
+    assert result.exit_code == 2
+    who = "Pat One" if name == "Pat One" else "Pat Two"
+    assert (
+        result.output
+        == f"Error: {who} is a person: people are not proposed; suggestions are for organisations and places\n"
+    )
 
 
 def test_value_chain_matrix(run, net_file):
@@ -267,6 +300,29 @@ def test_export_rdf(run, net_file, tmp_path, fmt, rdflib_format):
     assert len(Graph().parse(data=text, format=rdflib_format)) == len(load([net_file]))
 
 
+@pytest.mark.parametrize(("name", "fmt"), [("out.ttl", None), ("out.nt", None), ("out.data", "jsonld"), ("-", "nt")])
+@pytest.mark.parametrize("projection", ["place", "collab", "full"])
+def test_export_projection_with_an_rdf_format_is_refused(run, net_file, tmp_path, name, fmt, projection):
+    """RDF is always the whole graph: a --projection given with it would be silently ignored, so it is an error."""
+    out = name if name == "-" else str(tmp_path / name)
+    result = run(
+        "export", "--graph", net_file, "-o", out, *(["--format", fmt] if fmt else []), "--projection", projection
+    )
+    assert result.exit_code == 2
+    written = fmt or {"out.ttl": "turtle", "out.nt": "nt"}[name]
+    assert result.output == (
+        f"Error: --projection {projection} applies to graphml, gexf and json; {written} writes the whole RDF graph\n"
+    )
+    assert not (tmp_path / name).exists()
+
+
+@pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
+@pytest.mark.parametrize("fmt", ["turtle", "nt", "jsonld"])
+def test_export_rdf_ends_with_a_newline(run, net_file, fmt):
+    result = run("export", "--graph", net_file, "-o", "-", "--format", fmt)
+    assert result.exit_code == 0 and result.stdout.endswith("\n")
+
+
 def test_export_needs_a_known_format(run, net_file, tmp_path):
     result = run("export", "--graph", net_file, "-o", str(tmp_path / "net.xyz"))
     assert result.exit_code == 2
@@ -316,6 +372,47 @@ def test_brokers_between_two_cities(run, net_file):
         "# Alpha City: 3 actors; Beta City: 3 actors (by home city or region)",
         "# no brokers: every connected pair across the two sides is linked directly",
     ]
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "message"),
+    [
+        (
+            "Alpha City",
+            "alpha city",
+            "'Alpha City' and 'alpha city' are the same place; brokers needs two different places",
+        ),
+        (
+            "Alpha City",
+            "gbr:alpha-city",
+            "'Alpha City' and 'gbr:alpha-city' are the same place; brokers needs two different places",
+        ),
+        (
+            "Alpha City",
+            "Beta Lab",
+            "Beta Lab is not a place (Beta Lab: gba:ResearchInstitute); brokers takes two places",
+        ),
+        ("Pat One", "Beta City", "Pat One is not a place (Pat One: gba:Person); brokers takes two places"),
+    ],
+)
+def test_brokers_needs_two_different_places(run, net_file, a, b, message):
+    result = run("brokers", a, b, "--graph", net_file)
+    assert result.exit_code == 2
+    assert result.output == f"Error: {message}\n"
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "json"])
+def test_brokers_counts_pairs_as_whole_numbers(run, write_ttl, fmt):
+    """The hub lies on the one path from Org A (Alpha City) to Org B (Beta City): 1 pair, not 1.0000."""
+    result = run("brokers", "Alpha City", "Beta City", "--graph", str(write_ttl(HUB)), "--format", fmt)
+    assert result.exit_code == 0, result.output
+    if fmt == "json":
+        assert [(r["label"], r["pairs"], r["share"]) for r in json.loads(result.stdout)] == [("Hub", 1, 1.0)]
+        assert type(json.loads(result.stdout)[0]["pairs"]) is int
+    elif fmt == "csv":
+        assert result.stdout.splitlines()[-1].startswith("Hub,gba:ResearchInstitute,neither,1,1.0000,")
+    else:
+        assert result.stdout.splitlines()[-1].split() == ["Hub", "gba:ResearchInstitute", "neither", "1", "1.0000"]
 
 
 def test_brokers_unknown_place(run, net_file):

@@ -356,7 +356,12 @@ def test_cors(endpoint):
 @pytest.mark.parametrize(
     ("request_args", "status", "message"),
     [
-        ({"url": "/sparql"}, 400, "Give exactly one query"),
+        (
+            {"url": "/sparql", "data": b"x=1", "headers": {"Content-Type": "application/x-www-form-urlencoded"}},
+            400,
+            "Give exactly one query",
+        ),
+        ({"url": "/sparql?default-graph-uri=urn:x"}, 400, "Give exactly one query"),
         ({"url": "/sparql?query=SELECT%20*%20WHERE%20%7B"}, 400, "query syntax error at line 1, column 17"),
         ({"url": "/nowhere"}, 404, "Not found: /nowhere; the SPARQL endpoint is /sparql"),
         ({"url": "/sparql", "method": "PUT", "data": b"x"}, 405, "This endpoint is read-only"),

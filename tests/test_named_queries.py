@@ -286,7 +286,6 @@ CASES = [
         {"stage": "Research", "kind": "gba:City"},
         [
             ("gbr:beijing", "gba:City"),
-            ("gbr:dongguan", "gba:City"),
             ("gbr:foshan", "gba:City"),
             ("gbr:huizhou", "gba:City"),
             ("gbr:jiangmen", "gba:City"),

@@ -158,23 +158,44 @@ def test_cli_csv(dated_file):
 
 
 def test_cli_table_with_as_of(dated_file):
-    """--as-of applies before the timeline: by 2021-03-14 New Park has not opened and Ann Lee has not left."""
+    """--as-of applies before the timeline: by 2021-03-14 New Park has not opened and Ann Lee has not left.
+
+    The table shortens long entities and quotes (to 30 and 50 columns) and says so.
+    """
     result = _run("--graph", str(dated_file), "--as-of", "2021-03-14", "--from", "2020-01")
     assert result.exit_code == 0, result.output
-    quote = "Ann Lee became President of Old University in September 2020 and left in 2023."
     assert result.output.splitlines() == [
-        "date     event           entity                              id                      status   "
-        + "quote".ljust(len(quote) + 2)
+        "date     event           entity                          id                      status   "
+        + "quote".ljust(52)
         + "source",
-        "-------  --------------  ----------------------------------  ----------------------  -------  "
-        + "-" * len(quote)
+        "-------  --------------  ------------------------------  ----------------------  -------  "
+        + "-" * 50
         + "  ---------",
-        "2020     plan completed  Old City                            gbr:old-city            planned  "
-        + "Old City plans to complete its plan in 2020.".ljust(len(quote) + 2)
+        "2020     plan completed  Old City                        gbr:old-city            planned  "
+        + "Old City plans to complete its plan in 2020.".ljust(52)
         + "gbs:dated",
-        "2020-09  post began      Ann Lee, President, Old University  gbr:membership-ann-lee           "
-        + f"{quote}  gbs:dated",
+        "2020-09  post began      Ann Lee, President, Old Unive…  gbr:membership-ann-lee           "
+        + "Ann Lee became President of Old University in Sep…  gbs:dated",
+        "(long cells shortened with …; --format csv or json gives the full quotes)",
     ]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_cli_machine_formats_keep_long_quotes(dated_file, fmt):
+    """Only the table shortens: CSV and JSON carry every quote in full."""
+    quote = "Ann Lee became President of Old University in September 2020 and left in 2023."
+    result = _run("--graph", str(dated_file), "--as-of", "2021-03-14", "--format", fmt)
+    assert result.exit_code == 0, result.output
+    assert quote in result.output and "…" not in result.output
+
+
+def test_cli_table_rows_fit_a_wide_terminal(run):
+    """The curated timeline, whose quotes run to hundreds of characters, stays within 190 columns."""
+    from gbakg.formats import width
+
+    result = run("timeline")
+    assert result.exit_code == 0
+    assert max(width(line) for line in result.output.splitlines()) <= 190
 
 
 def test_cli_json(dated_file):

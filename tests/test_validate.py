@@ -7,6 +7,7 @@ from rdflib import Literal
 from rdflib.namespace import PROV, RDF
 
 from conftest import CORPUS, TINY_GRAPH, TINY_SOURCE, statement
+from gbakg.errors import DataNotFoundError
 from gbakg.rdf.load import load
 from gbakg.rdf.validate import validate
 from gbakg.vocabulary import GBA
@@ -68,12 +69,34 @@ def test_quote_matches_across_folded_space_and_typography(write_ttl, tiny_corpus
     assert report.conforms, report.text()
 
 
-def test_missing_corpus_text_is_reported(write_ttl, tmp_path):
-    """A source whose text file is absent from the corpus folder cannot pass."""
+def test_a_corpus_without_any_cited_text_is_an_input_error(write_ttl, tmp_path):
+    """The wrong folder: one error naming the text and the folder, not one violation per quote."""
     empty = tmp_path / "empty-corpus"
     empty.mkdir()
-    report = validate(load([write_ttl(TINY_GRAPH)]), corpus=empty)
-    assert any("source text tiny.txt is not in" in f for f in _findings(report, "quote"))
+    with pytest.raises(DataNotFoundError, match=f"^source text tiny.txt not found in {empty}$"):
+        validate(load([write_ttl(TINY_GRAPH)]), corpus=empty)
+
+
+def test_a_missing_corpus_text_is_one_violation(write_ttl, tiny_corpus):
+    """A text the corpus lacks, among texts it holds: one finding for the text, however many quotes cite it."""
+    other = 'gbs:other a gba:Source ; rdfs:label "Other" ; dcterms:title "Other" ; gba:corpusFile "other.txt" .\n'
+    quotes = "".join(
+        statement("gbr:alpha-city", "rdfs:comment", f'"note {i}"', f"quote {i}", source="gbs:other") for i in range(3)
+    )
+    report = validate(load([write_ttl(TINY_GRAPH + other + quotes)]), corpus=tiny_corpus)
+    assert _findings(report, "quote") == [
+        f"[quote] gbs:other gba:corpusFile: source text other.txt not found in {tiny_corpus} (3 quote(s) not checked)"
+    ]
+
+
+def test_no_corpus_is_a_note_not_a_warning(write_ttl, tmp_path, monkeypatch):
+    monkeypatch.setattr("gbakg.paths.corpus_dir", lambda explicit=None: None)
+    report = validate(load([write_ttl(TINY_GRAPH)]))
+    assert report.conforms and report.warnings == []
+    assert report.text().splitlines()[-1] == (
+        "  note: quotes not checked against their source texts (no corpus: give --corpus DIR or set GBAKG_CORPUS)"
+    )
+    assert "quotes found" not in report.text()
 
 
 def test_web_sources_are_counted_not_checked(write_ttl, tiny_corpus):

@@ -297,7 +297,7 @@ def test_cli_views(tiny_file, tmp_path, args, summary):
     [
         (["--focus", "Beta Labs"], 2, "Error: unknown entity 'Beta Labs'; did you mean 'Beta Lab'?\n"),
         (["--focus", "BL", "--path", "BL", "Beta City"], 2, "Error: use --focus or --path, not both\n"),
-        (["--size-by", "fame"], 2, "Error: unknown measure 'fame'; use one of "),
+        (["--size-by", "fame"], 2, "'fame' is not one of 'degree', 'betweenness'"),
         (["--path", "Beta Lab", "stage-marketing"], 1, "Error: no path between Beta Lab and Marketing in the graph\n"),
     ],
 )

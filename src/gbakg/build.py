@@ -8,8 +8,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from gbakg import paths
 from gbakg.dates import Period
-from gbakg.fileio import atomic_write, ensure_dir
+from gbakg.errors import InputError
+from gbakg.fileio import atomic_write_many, check_dir, ensure_dir
 from gbakg.rdf.validate import ValidationReport
 
 
@@ -32,8 +34,10 @@ def build(
 ) -> BuildResult:
     """Validate the graph and, only if it is valid, write ``gbakg.ttl`` and ``explorer.html``.
 
-    Nothing is written for an invalid graph, and each file is replaced atomically, so an earlier
-    good build is never left half-overwritten. ``as_of`` (a date) builds the graph as it stood
+    Nothing is written for an invalid graph, and both files are replaced together and atomically,
+    so an earlier good build is never left half-overwritten (Ctrl-C included). ``out_dir`` is
+    created only when there is something to write, and may not lie inside an input folder (the
+    next load would read the build back as data). ``as_of`` (a date) builds the graph as it stood
     then (see :func:`gbakg.rdf.asof.as_of`).
     """
     from gbakg.explorer.page import explorer_html
@@ -42,7 +46,8 @@ def build(
     from gbakg.rdf.stats import stats
     from gbakg.rdf.validate import validate
 
-    out = ensure_dir(out_dir)
+    out = check_dir(out_dir)
+    _refuse_inside_inputs(out, sources, with_curated)
     graph = load(sources, with_curated=with_curated)
     if as_of is not None:
         from gbakg.rdf.asof import as_of as graph_as_of
@@ -54,9 +59,41 @@ def build(
         return result
     turtle = graph.serialize(format="turtle")
     page = explorer_html(full_graph(graph), title="Greater Bay Area Knowledge Graph", term_labels=term_labels(graph))
-    result.written.append(atomic_write(out / "gbakg.ttl", turtle))
-    result.written.append(atomic_write(out / "explorer.html", page))
+    result.written.extend(_write(out, {"gbakg.ttl": turtle, "explorer.html": page}))
     return result
+
+
+def _write(out: Path, files: dict[str, str]) -> list[Path]:
+    """Write the files into ``out``, creating it now; a folder made here is removed again on failure."""
+    created = not out.exists()
+    ensure_dir(out)
+    try:
+        return atomic_write_many({out / name: text for name, text in files.items()})
+    except BaseException:
+        if created and not any(out.iterdir()):
+            out.rmdir()
+        raise
+
+
+def _refuse_inside_inputs(out: Path, sources: Sequence[str | os.PathLike[str]] | None, with_curated: bool) -> None:
+    """An output folder inside an input folder (or over an input file) would be read back as data."""
+    from gbakg.rdf.load import graph_files
+
+    folders = [Path(s) for s in sources or [] if Path(s).is_dir()]
+    if not sources or with_curated:
+        folders.append(paths.graph_dir())
+    folders.append(paths.ontology_dir())
+    where = out.resolve()
+    for folder in folders:
+        if where == folder.resolve() or folder.resolve() in where.parents:
+            raise InputError(
+                f"{out}: inside the input folder {folder}; keep the build apart from the data it reads "
+                "(choose an --out outside it)"
+            )
+    inputs = {f.resolve() for f in graph_files(sources, with_curated=with_curated)}
+    for name in ("gbakg.ttl", "explorer.html"):
+        if (where / name).resolve() in inputs:
+            raise InputError(f"{out / name}: is an input file; choose another --out")
 
 
 def term_labels(graph: Any) -> dict[str, str]:

@@ -394,10 +394,16 @@ def export(output: str, fmt: str | None, projection: str, graphs: tuple[str, ...
 
     GraphML and GEXF hold no lists, so evidence and other lists are written as JSON strings.
     """
+    from gbakg.errors import InputError
     from gbakg.export import RDF_FORMATS, format_for, network_text, rdf_text, write
 
     if fmt is None:
         fmt = "turtle" if output == "-" else format_for(output)
+    source = click.get_current_context().get_parameter_source("projection")
+    if fmt in RDF_FORMATS and source not in (None, click.core.ParameterSource.DEFAULT):
+        raise InputError(
+            f"--projection {projection} applies to graphml, gexf and json; {fmt} writes the whole RDF graph"
+        )
     graph = load_graph(graphs, with_curated)
     text = rdf_text(graph, fmt) if fmt in RDF_FORMATS else network_text(_project(graph, projection), fmt)
     if output == "-":
@@ -417,6 +423,7 @@ def export(output: str, fmt: str | None, projection: str, graphs: tuple[str, ...
 def brokers(place_a: str, place_b: str, top: int, fmt: str, graphs: tuple[str, ...], with_curated: bool) -> None:
     """Who brokers between the actors of PLACE_A and of PLACE_B (each with the places inside it),
     by the share of cross pairs whose shortest paths in the collaboration graph run through them."""
+    from gbakg.errors import InputError
     from gbakg.formats import render
     from gbakg.network.brokerage import brokers as run
     from gbakg.network.brokerage import side_of, within
@@ -425,7 +432,9 @@ def brokers(place_a: str, place_b: str, top: int, fmt: str, graphs: tuple[str, .
     graph = load_graph(graphs, with_curated)
     full = full_graph(graph, lang=label_lang())
     collab = collaboration_graph(graph, full)
-    places = [_entity(graph, full, name, "full", "") for name in (place_a, place_b)]
+    places = [_place(graph, full, name) for name in (place_a, place_b)]
+    if places[0] == places[1]:
+        raise InputError(f"{place_a!r} and {place_b!r} are the same place; brokers needs two different places")
     sides = [side_of(collab, within(full, place)) for place in places]
     labels = [full.nodes[place]["label"] for place in places]
     _note(f"{labels[0]}: {len(sides[0])} actors; {labels[1]}: {len(sides[1])} actors (by home city or region)", fmt)
@@ -434,8 +443,23 @@ def brokers(place_a: str, place_b: str, top: int, fmt: str, graphs: tuple[str, .
         _note("no brokers: every connected pair across the two sides is linked directly", fmt)
     for row in rows:
         row["side"] = {"a": labels[0], "b": labels[1]}.get(row["side"], "neither")
+    if fmt == "table":  # a pair count is a count: 31, not 31.0000 (a split pair keeps its fraction)
+        rows = [{**row, "pairs": f"{row['pairs']:g}"} for row in rows]
     columns = ["label", "type", "side", "pairs", "share"] + (["iri"] if fmt != "table" else [])
     click.echo(render(rows, fmt, columns))
+
+
+def _place(graph: Any, full: Any, name: str) -> str:
+    """Resolve a place for ``brokers``; anything else (an organisation, a person) is an input error."""
+    from gbakg.errors import InputError
+    from gbakg.rdf.rules import instances
+    from gbakg.vocabulary import PLACE_CLASSES
+
+    node = _entity(graph, full, name, "full", "")
+    if not any(node in {str(n) for n in instances(graph, cls)} for cls in PLACE_CLASSES):
+        kind = full.nodes[node].get("type") or "not typed as a place"
+        raise InputError(f"{name} is not a place ({full.nodes[node]['label']}: {kind}); brokers takes two places")
+    return node
 
 
 COMMANDS = [centrality, path, neighbors, communities, value_chain, suggest, brokers, export]

@@ -16,12 +16,20 @@ _CORPUS_HELP = "Folder of source texts for the quote check [default: $GBAKG_CORP
 @click.option("--corpus", type=click.Path(), help=_CORPUS_HELP)
 @graph_options
 def build(out_dir: str, corpus: str | None, graphs: tuple[str, ...], with_curated: bool) -> None:
-    """Load and validate the graph, write OUT/gbakg.ttl and OUT/explorer.html, print a summary."""
+    """Load and validate the graph, write OUT/gbakg.ttl and OUT/explorer.html, print a summary.
+
+    OUT is created only when the graph is valid, and may not lie inside an input folder. Ctrl-C
+    exits 130 and leaves OUT as it was.
+    """
     from gbakg.build import build as run_build
 
     if with_curated and not graphs:
         raise click.UsageError("--with-curated needs at least one --graph")
-    result = run_build(out_dir, list(graphs) or None, with_curated=with_curated, corpus=corpus, as_of=as_of_date())
+    try:
+        result = run_build(out_dir, list(graphs) or None, with_curated=with_curated, corpus=corpus, as_of=as_of_date())
+    except KeyboardInterrupt:
+        click.echo(f"Interrupted: nothing written to {out_dir}.", err=True)
+        raise SystemExit(130) from None
     click.echo(_summary(result.summary))
     click.echo(result.report.text())
     if not result.report.conforms:
@@ -127,8 +135,10 @@ def add(
     "Adding facts"). Names resolve against the curated graph (or --graph). A bad row gives
     FILE:ROW: reason and exit 2; nothing is written unless every row passes.
     """
+    from gbakg.fileio import output_file
     from gbakg.rdf.adding import add_facts
 
+    output_file(out)  # a folder, device or pipe is refused before anything is read or written
     result = add_facts(
         facts,
         out,

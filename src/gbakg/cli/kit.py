@@ -168,7 +168,7 @@ def graph_files(graphs: tuple[str, ...], with_curated: bool) -> list:
 
 
 class GbakgGroup(click.Group):
-    """A group that turns every GbakgError into a one-line message and its exit code."""
+    """A group that turns every GbakgError into a one-line message and its exit code, and Ctrl-C into 130."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -179,3 +179,6 @@ class GbakgGroup(click.Group):
         except BrokenPipeError:
             sys.stderr.close()
             ctx.exit(0)
+        except KeyboardInterrupt:
+            click.echo("Interrupted.", err=True)
+            ctx.exit(130)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+import threading
+from collections.abc import Callable
 from typing import Any
 
 import click
@@ -16,9 +18,64 @@ _BIND_HELP = (
 )
 
 
-def _files(graphs: tuple[str, ...], with_curated: bool) -> list:
-    """The files to load, as of ``--as-of`` when given (one temporary file of the filtered graph)."""
-    return graph_files(graphs, with_curated)
+def _files(graphs: tuple[str, ...], with_curated: bool, *, ontology: bool = False) -> list:
+    """The files to query: exactly the ``--graph`` files, or the curated graph with its ontology.
+
+    The ontology joins the user's own files only with ``--with-curated`` or when asked
+    (``ontology``: the named queries, written against its class tree): standard SPARQL over
+    ``--graph`` data must see that data alone. As of ``--as-of`` when given (one file of the
+    filtered graph, cached as :func:`gbakg.cli.kit.graph_files` does).
+    """
+    if not graphs or with_curated or ontology:
+        return graph_files(graphs, with_curated)
+    from gbakg.rdf.load import graph_files as files_of
+
+    files = files_of(list(graphs), ontology=False)
+    cutoff = as_of_date()
+    if cutoff is None:
+        return files
+    from gbakg.rdf.asof import as_of
+    from gbakg.rdf.load import load
+
+    def write(path: Any) -> None:
+        as_of(load(list(graphs), ontology=False), cutoff).serialize(destination=path, format="turtle", encoding="utf-8")
+
+    from gbakg.sparql import cache
+
+    if cache.enabled():
+        return [cache.as_of_file(files, cutoff.text, write)]
+    import atexit
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    folder = Path(tempfile.mkdtemp(prefix="gbakg-as-of-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    write(folder / "as-of.ttl")
+    return [folder / "as-of.ttl"]
+
+
+def _interruptible(work: Callable[[], None]) -> None:
+    """Run ``work`` in a thread, so that Ctrl-C stops the command at once (exit 130).
+
+    Oxigraph evaluates a query in native code, where Python never sees the signal; the main
+    thread only waits, and so gets KeyboardInterrupt within a tenth of a second. The worker is
+    a daemon thread: it dies with the process.
+    """
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            work()
+        except BaseException as e:  # handed to the main thread, which reports it
+            failure.append(_detached(e))
+
+    worker = threading.Thread(target=run, name="gbakg-query", daemon=True)
+    worker.start()
+    while worker.is_alive():
+        worker.join(0.1)
+    if failure:
+        raise failure[0]
 
 
 def _emit(chunks) -> None:  # type: ignore[no-untyped-def]
@@ -58,7 +115,10 @@ def query(
     """Run a SPARQL query: QUERY is SPARQL text, a .rq file, - (standard input) or a named query.
 
     The prefixes gba: gbr: gbs: org: prov: skos: rdf: rdfs: owl: xsd: schema: dcterms: foaf: geo:
-    are predeclared. A syntax error gives its line and column and exits 2.
+    are predeclared, and relative IRIs resolve against gbr: (<idea> is gbr:idea). --graph files are
+    queried exactly as given; the ontology joins with --with-curated (named queries read it too).
+    A syntax error gives its line and column and exits 2; updates are not supported. The table shows
+    at most 1,000 rows (csv, tsv and json give all).
 
     \b
     Examples:
@@ -79,7 +139,7 @@ def query(
         raise click.UsageError(
             "give a QUERY (SPARQL text, a .rq file, - or a named query); --list shows the named ones"
         )
-    text, named = sparql.read_query(query_spec, stdin=lambda: sys.stdin.read())
+    text, named = sparql.read_query(query_spec, stdin=_read_stdin)
     raw = sparql.parse_bind_options(binds)
     sparql.check_bindings(text, raw, named)
     if endpoint:
@@ -97,10 +157,38 @@ def query(
         return
     from gbakg.sparql import engine
 
-    store = engine.open_store(_files(graphs, with_curated))
-    terms = sparql.bind_terms(raw, lambda name: engine.resolve(store, name))
-    answer: Any = engine.query(store, text, bindings=terms, prefixes=sparql.PREFIXES)
-    _emit(sparql.render(answer, fmt, labels=lambda iris: engine.labels(store, iris, lang=label_lang())))
+    # Named queries are written against the ontology (class tree, stages), so they read it too.
+    files, lang = _files(graphs, with_curated, ontology=named is not None), label_lang()  # context: this thread
+
+    def work() -> None:
+        store = engine.open_store(files)
+        terms = sparql.bind_terms(raw, lambda name: engine.resolve(store, name))
+        answer: Any = engine.query(store, text, bindings=terms, prefixes=sparql.PREFIXES)
+        _emit(sparql.render(answer, fmt, labels=lambda iris: engine.labels(store, iris, lang=lang)))
+
+    _interruptible(work)
+
+
+def _detached(error: BaseException) -> BaseException:
+    """``error`` without its tracebacks, which hold Oxigraph results that may only be freed in the
+    thread that made them; an unexpected error keeps the traceback as text, in a note."""
+    from gbakg.errors import GbakgError
+
+    if not isinstance(error, GbakgError | OSError):
+        import traceback
+
+        error.add_note("".join(traceback.format_exception(error)).rstrip())
+    seen: BaseException | None = error
+    while seen is not None:
+        seen.__traceback__ = None
+        seen = seen.__cause__ or seen.__context__
+    return error
+
+
+def _read_stdin() -> bytes | str:
+    """Standard input as bytes where there are bytes, so its encoding is checked, not guessed."""
+    stream = getattr(sys.stdin, "buffer", None)
+    return stream.read() if stream is not None else sys.stdin.read()
 
 
 def _list_named(fmt: str) -> None:
@@ -122,7 +210,13 @@ def _list_named(fmt: str) -> None:
 
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: every network).")
-@click.option("--port", type=int, default=8000, show_default=True, help="Port to listen on (0 picks a free one).")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port to listen on, 0 to 65535 (0 picks a free one).",
+)
 @click.option(
     "--timeout", type=float, default=10.0, show_default=True, help="Seconds a query may run before it is stopped (504)."
 )
@@ -185,7 +279,11 @@ def serve(
 def push(
     endpoint: str, graph_iri: str | None, append: bool, timeout: float, graphs: tuple[str, ...], with_curated: bool
 ) -> None:
-    """Upload the graph (data + ontology) to a triple store with the SPARQL 1.1 Graph Store Protocol."""
+    """Upload the graph to a triple store with the SPARQL 1.1 Graph Store Protocol.
+
+    The curated graph goes with its ontology; --graph files go exactly as given (add the curated
+    graph and ontology with --with-curated).
+    """
     from gbakg.sparql import remote
     from gbakg.sparql.engine import open_store
 

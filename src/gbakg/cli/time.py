@@ -6,6 +6,9 @@ import click
 
 from gbakg.cli.kit import format_option, graph_options, load_graph
 
+# The table is for reading on a terminal: long entity lists, quotes and sources are shortened there.
+TABLE_WIDTHS = {"event": 24, "entity": 30, "id": 24, "status": 10, "quote": 50, "source": 24}
+
 
 @click.command()
 @click.option("--from", "first", metavar="DATE", help="Only facts dated wholly on or after DATE (YYYY[-MM[-DD]]).")
@@ -32,7 +35,13 @@ def timeline(first: str | None, last: str | None, fmt: str, graphs: tuple[str, .
     if "start" in window and "end" in window and window["start"].start > window["end"].end:
         raise InputError(f"--from {first} is after --to {last}")
     rows = milestones(load_graph(graphs, with_curated), **window)
-    click.echo(render(rows, fmt, columns=COLUMNS))
+    if fmt != "table":
+        click.echo(render(rows, fmt, columns=COLUMNS))
+        return
+    text = render(rows, fmt, columns=COLUMNS, max_widths=TABLE_WIDTHS)
+    click.echo(text)
+    if "…" in text:
+        click.echo("(long cells shortened with …; --format csv or json gives the full quotes)")
 
 
 COMMANDS = [timeline]

@@ -5,8 +5,7 @@ from __future__ import annotations
 import click
 
 from gbakg.cli.kit import graph_options, label_lang, lang_option, load_graph
-
-_MEASURES = "degree, betweenness, closeness, eigenvector, pagerank, effective_size, constraint, or none"
+from gbakg.network.options import MEASURES
 
 
 @click.command()
@@ -14,7 +13,13 @@ _MEASURES = "degree, betweenness, closeness, eigenvector, pagerank, effective_si
 @click.option("--depth", type=click.IntRange(min=0), default=2, show_default=True, help="Links from --focus.")
 @click.option("--path", "path", nargs=2, metavar="A B", help="Highlight a shortest path from A to B, with evidence.")
 @click.option("--communities", is_flag=True, help="Colour nodes by (Louvain) community instead of class.")
-@click.option("--size-by", default="degree", show_default=True, metavar="MEASURE", help=f"Node size: {_MEASURES}.")
+@click.option(
+    "--size-by",
+    type=click.Choice([*MEASURES, "none"]),
+    default="degree",
+    show_default=True,
+    help="Node size: a centrality measure, or none for one size.",
+)
 @click.option(
     "--layout",
     type=click.Choice(["auto", "physics", "precomputed"]),

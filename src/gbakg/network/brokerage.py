@@ -55,9 +55,14 @@ def brokers(g: nx.Graph, side_a: Collection[str], side_b: Collection[str], *, to
                 "label": label(g, node),
                 "type": g.nodes[node].get("type", ""),
                 "side": "a" if node in a else "b" if node in b else "neither",
-                "pairs": round(pairs, 4),
+                "pairs": _count(pairs),
                 "share": round(pairs / linked, 4) if linked else 0.0,
             }
         )
     rows.sort(key=lambda r: (-r["pairs"], r["label"]))
     return rows[:top] if top else rows
+
+
+def _count(value: float) -> int | float:
+    """A pair count: a whole number as an int (``31``, not ``31.0``), a share of split pairs to 4 places."""
+    return round(value) if abs(value - round(value)) < 1e-9 else round(value, 4)

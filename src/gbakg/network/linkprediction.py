@@ -38,6 +38,12 @@ def suggest(
     simple = simple_graph(g)
     if node is not None:
         check_nodes(simple, (node,), "collaboration graph")
+        if simple.nodes[node].get("type") in skip_types:
+            kind = simple.nodes[node]["type"]
+            what = "a person: people are" if kind == "gba:Person" else f"a {kind}: such nodes are"
+            raise InputError(
+                f"{label(simple, node)} is {what} not proposed; suggestions are for organisations and places"
+            )
     key = {n: (label(simple, n), n) for n in simple}
     skipped = {n for n, t in simple.nodes(data="type") if t in skip_types and n != node}
     sums: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0.0, 0.0, 0])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from gbakg.fileio import read_text
 from gbakg.text import fold
 
 
@@ -21,7 +22,7 @@ class Corpus:
             if Path(file_name).name != file_name or not path.is_file():
                 self._texts[file_name] = None
             else:
-                self._texts[file_name] = fold(path.read_text(encoding="utf-8"))
+                self._texts[file_name] = fold(read_text(path))
         return self._texts[file_name]
 
     def contains(self, file_name: str, quote: str) -> bool | None:

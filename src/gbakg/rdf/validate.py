@@ -13,6 +13,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, XSD
 
 from gbakg import paths
+from gbakg.errors import DataNotFoundError
 from gbakg.rdf import rules
 from gbakg.rdf.evidence import EvidenceIndex
 from gbakg.rdf.load import parse_files
@@ -55,6 +56,7 @@ class ValidationReport:
     notes: list[str] = field(default_factory=list)  # for review, not violations: possible overreads
     quotes_checked: int = 0
     quotes_unverifiable: int = 0
+    quotes_unchecked: str = ""  # why the quotes were not checked (no corpus), else empty
     statements: int = 0
     qualified_nodes: int = 0
 
@@ -66,9 +68,9 @@ class ValidationReport:
         """A readable report: a verdict line, then one line per finding and warning."""
         lines = []
         if self.conforms:
+            checked = "" if self.quotes_unchecked else f", {self.quotes_checked} quotes found in their sources"
             lines.append(
-                f"Valid: {self.statements} cited statements, {self.qualified_nodes} qualified nodes, "
-                f"{self.quotes_checked} quotes found in their sources"
+                f"Valid: {self.statements} cited statements, {self.qualified_nodes} qualified nodes{checked}"
                 + (
                     f", {self.quotes_unverifiable} quotes from web pages (not checkable offline)."
                     if self.quotes_unverifiable
@@ -79,6 +81,8 @@ class ValidationReport:
             lines.append(f"Invalid: {len(self.findings)} violation(s).")
             lines.extend(f"  {f}" for f in sorted(self.findings))
         lines.extend(f"  warning: {w}" for w in self.warnings)
+        if self.quotes_unchecked:
+            lines.append(f"  note: {self.quotes_unchecked}")
         if self.notes:
             lines.append(
                 f"  review: {len(self.notes)} quote(s) name neither the subject nor the object "
@@ -118,8 +122,8 @@ def validate(
         return report
     folder = paths.corpus_dir(corpus)
     if folder is None:
-        report.warnings.append(
-            "quotes not checked: no corpus folder (use --corpus or GBAKG_CORPUS, or keep ../shared/corpus)"
+        report.quotes_unchecked = (
+            "quotes not checked against their source texts (no corpus: give --corpus DIR or set GBAKG_CORPUS)"
         )
     else:
         report.findings.extend(_quote_findings(graph, Corpus(folder), report))
@@ -206,7 +210,13 @@ def _model_findings(graph: Graph) -> list[Finding]:
 
 
 def _quote_findings(graph: Graph, corpus: Corpus, report: ValidationReport) -> list[Finding]:
+    """Each quote against its source text; a text the corpus lacks is one finding, not one per quote.
+
+    A corpus that holds none of the texts the graph cites is the wrong folder: an input error.
+    """
     findings = []
+    missing: dict[str, list] = defaultdict(list)  # file name -> [source, quotes]
+    present = False
     for node, quote in graph.subject_objects(GBA.quote):
         source = graph.value(node, PROV.wasDerivedFrom)
         if source is None:
@@ -216,15 +226,30 @@ def _quote_findings(graph: Graph, corpus: Corpus, report: ValidationReport) -> l
             report.quotes_unverifiable += 1
             continue
         found = corpus.contains(str(file_name), str(quote))
-        focus = _evidence_focus(graph, node)
         if found is None:
-            findings.append(Finding("quote", focus, "gba:quote", f"source text {file_name} is not in {corpus.folder}"))
-        elif not found:
+            missing[str(file_name)].append(source)
+            continue
+        present = True
+        focus = _evidence_focus(graph, node)
+        if not found:
             findings.append(
                 Finding("quote", focus, "gba:quote", f"quote not found in {file_name}: {_clip(str(quote))!r}")
             )
         else:
             report.quotes_checked += 1
+    if missing and not present:
+        first, others = sorted(missing)[0], len(missing) - 1
+        more = f" (nor {others} other source text(s) the graph cites: is it the corpus folder?)" if others else ""
+        raise DataNotFoundError(f"source text {first} not found in {corpus.folder}{more}")
+    for text, sources in sorted(missing.items()):
+        findings.append(
+            Finding(
+                "quote",
+                _show(sources[0]),
+                "gba:corpusFile",
+                f"source text {text} not found in {corpus.folder} ({len(sources)} quote(s) not checked)",
+            )
+        )
     return findings
 
 

@@ -19,6 +19,7 @@ import os
 import shutil
 import sys
 import time
+import traceback
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -150,10 +151,17 @@ def _build(target: Path, paths: Sequence[Path], loader: Loader | None, progress:
     shutil.rmtree(tmp, ignore_errors=True)
     try:
         store = pyoxigraph.Store(str(tmp))
-        if loader is None:
-            load_files(store, paths, progress=progress)
-        else:
-            loader(store, paths)
+        try:
+            if loader is None:
+                load_files(store, paths, progress=progress)
+            else:
+                loader(store, paths)
+        except BaseException as e:
+            # The loaders' frames in the traceback hold the store, whose lock would then outlive
+            # this call: a second attempt in the same process (a notebook, a test) could not open it.
+            traceback.clear_frames(e.__traceback__)
+            del store
+            raise
         store.flush()
         del store  # closes the database before it is moved
         try:
@@ -178,8 +186,21 @@ def load_files(store: pyoxigraph.Store, paths: Sequence[Path], *, progress: Prog
         except SyntaxError as e:
             where = f"{path}:{e.lineno}" if e.lineno else str(path)
             raise ParseError(f"{where}: invalid {fmt.name}: {e.msg}") from e
+        except MemoryError as e:
+            raise too_big(path, e) from e
         except OSError as e:
             raise InputError(f"{path}: cannot read ({e.strerror or e})") from e
+
+
+def too_big(path: PathLike, error: MemoryError) -> InputError | MemoryError:
+    """Oxigraph's parser holds one token (a literal, an IRI) in a buffer of at most 16 MiB: past it,
+    a MemoryError that is the input's fault, so a one-line error naming the file. Any other
+    MemoryError is returned as it was."""
+    if "buffer maximal size" not in str(error):
+        return error
+    return InputError(
+        f"{path}: a literal or IRI is over 16 MiB, more than the SPARQL engine (Oxigraph) can read; split or shorten it"
+    )
 
 
 class _Reading:

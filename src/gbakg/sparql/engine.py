@@ -71,6 +71,10 @@ def _load(store: ox.Store, files: Sequence[PathLike], *, bulk: bool = False) -> 
         except SyntaxError as e:
             where = f"{path}:{e.lineno}" if e.lineno else str(path)
             raise ParseError(f"{where}: invalid Turtle: {_first_line(e.msg)}") from e
+        except MemoryError as e:
+            from gbakg.sparql.cache import too_big
+
+            raise too_big(path, e) from e
         except OSError as e:
             raise InputError(f"{path}: cannot read ({e.strerror or e})") from e
 
@@ -93,21 +97,45 @@ def query(
 ) -> Result:
     """Run a SPARQL query; ``bindings`` fix variables first (as ``VALUES``), ``prefixes`` are predeclared.
 
-    Returns pyoxigraph's lazy result: solutions, a boolean, or triples. A syntax error raises
+    Returns pyoxigraph's lazy result: solutions, a boolean, or triples. Relative IRIs resolve
+    against :data:`gbakg.sparql.query.BASE_IRI`; ``SELECT *`` gives its columns in the order the
+    query first mentions them. An update raises :class:`InputError`; a syntax error raises
     :class:`QuerySyntaxError` with the position in ``text`` as the user wrote it.
     """
-    from gbakg.sparql.query import inject_values
+    from gbakg.sparql.query import (
+        BASE_IRI,
+        in_order_of_appearance,
+        inject_values,
+        star_projection,
+        syntax_message,
+        update_refusal,
+        uses_service,
+    )
 
+    if refusal := update_refusal(text):
+        raise InputError(refusal)
     prepared, at, length = inject_values(text, bindings or {})
-    options: dict[str, Any] = {"prefixes": dict(prefixes) if prefixes else None}
-    if default_graph:
-        options["default_graph"] = [ox.NamedNode(iri) for iri in default_graph]
-    if named_graphs:
-        options["named_graphs"] = [ox.NamedNode(iri) for iri in named_graphs]
+    options: dict[str, Any] = {"prefixes": dict(prefixes) if prefixes else None, "base_iri": BASE_IRI}
+    if default_graph is not None or named_graphs is not None:
+        # A dataset given with the query (the protocol's) replaces the query's own FROM / FROM NAMED.
+        options["default_graph"] = [ox.NamedNode(iri) for iri in default_graph or []]
+        options["named_graphs"] = [ox.NamedNode(iri) for iri in named_graphs or []]
     try:
+        star = star_projection(prepared)
+        if star is not None and not uses_service(text):
+            # The columns of SELECT * come from the query alone: ask an empty store (instant), then
+            # spell them out in the order the query mentions them.
+            found = [v.value for v in ox.Store().query(prepared, **options).variables]  # type: ignore[union-attr]
+            ordered = in_order_of_appearance(text, found)
+            if ordered != found:
+                prepared = prepared[:star] + " ".join(f"?{v}" for v in ordered) + prepared[star + 1 :]
         return store.query(prepared, **options)
     except SyntaxError as e:
-        raise syntax_error(e, text, at, length) from e
+        error = syntax_error(e, text, at, length)
+        raw = str(e).partition(": ")[2] if str(e).startswith("error at ") else str(e)
+        where = f" at line {error.line}, column {error.column}" if error.line is not None else ""
+        message = syntax_message(raw, text, error.line, error.column)
+        raise QuerySyntaxError(f"query syntax error{where}: {message}", error.line, error.column) from e
     except ValueError as e:  # e.g. an invalid IRI in default_graph
         raise InputError(str(e)) from e
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import difflib
 import io
+import itertools
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -30,6 +31,11 @@ QUERY_DIR = Path(__file__).resolve().parent / "queries"
 SOLUTION_FORMATS = ("table", "csv", "tsv", "json", "xml")
 GRAPH_FORMATS = ("table", "ttl", "nt", "json", "xml")
 FORMATS = ("table", "csv", "tsv", "json", "xml", "ttl", "nt")
+BASE_IRI = str(GBR)
+"""Relative IRIs in a query resolve against the entity namespace (``<idea>`` is ``gbr:idea``); a
+query's own ``BASE`` overrides it."""
+TABLE_ROWS = 1000
+"""The table format shows at most this many rows (or triples); the machine formats stream them all."""
 
 
 class ResultTooLarge(InputError):
@@ -85,23 +91,47 @@ def named_query(name: str) -> NamedQuery:
     raise InputError(f"unknown named query {name!r}{hint}")
 
 
-def read_query(spec: str, stdin: Callable[[], str] | None = None) -> tuple[str, NamedQuery | None]:
+def read_query(spec: str, stdin: Callable[[], str | bytes] | None = None) -> tuple[str, NamedQuery | None]:
     """The text ``spec`` stands for: ``-`` (stdin), a named query, a ``.rq`` file, or SPARQL itself."""
     if spec == "-":
         if stdin is None:
             raise InputError("no standard input to read the query from")
-        return stdin(), None
+        return _text(stdin(), "standard input"), None
     if re.fullmatch(r"[a-z0-9][a-z0-9-]*", spec) and spec in named_queries():
         return named_query(spec).text, named_query(spec)
     path = Path(spec)
-    if spec.endswith(".rq") or ("\n" not in spec and "{" not in spec and path.is_file()):
+    looks_like_path = "\n" not in spec and "{" not in spec
+    if looks_like_path and path.is_dir():
+        raise InputError(f"{path}: is a folder; QUERY is SPARQL text, a .rq file, - or a named query")
+    if spec.endswith(".rq") or (looks_like_path and path.is_file()):
         try:
-            return path.read_text(encoding="utf-8"), None
+            return _text(path.read_bytes(), str(path)), None
         except OSError as e:
             raise InputError(f"{path}: cannot read query ({e.strerror})") from e
     if re.fullmatch(r"[\w.-]+", spec):  # a single word is a name, not SPARQL
         named_query(spec)
-    return spec, None
+    return check_text(spec, "the query"), None
+
+
+def _text(data: str | bytes, where: str) -> str:
+    """Query text read from a file or stdin: UTF-8 (a BOM is dropped), or a one-line error."""
+    if isinstance(data, bytes):
+        try:
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError as e:
+            raise InputError(f"{where}: not UTF-8 text ({e.reason} at byte {e.start})") from e
+    return check_text(data, where)
+
+
+def check_text(text: str, what: str) -> str:
+    """``text`` itself, unless it holds bytes that are not UTF-8 (which Python keeps as surrogates)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as e:
+        code = ord(text[e.start])
+        bad = f"byte {code - 0xDC00:#04x}" if 0xDC80 <= code <= 0xDCFF else "a lone surrogate"
+        raise InputError(f"{what}: not UTF-8 text ({bad} at character {e.start + 1})") from e
+    return text
 
 
 # -- tokens --------------------------------------------------------------------------------------
@@ -162,32 +192,124 @@ def with_values(text: str, bindings: Mapping[str, ox.NamedNode | ox.Literal | ox
 
 
 def inject_values(text: str, bindings: Mapping[str, ox.NamedNode | ox.Literal | ox.BlankNode]) -> tuple[str, int, int]:
-    """:func:`with_values`, also returning the offset and length of what was inserted."""
+    """:func:`with_values`, also returning the offset and length of what was inserted.
+
+    The short form ``CONSTRUCT WHERE { T }`` allows only triples in its group, so it is first
+    written out as ``CONSTRUCT { T } WHERE { T }`` (the template on one line, without comments).
+    """
     if not bindings:
         return text, len(text), 0
-    depth, after_where, insert_at = 0, False, None
-    for kind, tok, offset in tokens(text):
+    depth, after_where, where_at, template, insert_at = 0, False, 0, False, None
+    found = list(tokens(text))
+    for i, (kind, tok, offset) in enumerate(found):
         if kind == "word" and tok.upper() == "WHERE" and depth == 0:
-            after_where = True
+            after_where, where_at = True, offset
         elif tok == "{":
             if depth == 0 and (after_where or query_form(text[:offset]) in ("SELECT", "ASK", "DESCRIBE")):
                 insert_at = offset + 1
+                short = after_where and not template and query_form(text) == "CONSTRUCT"
+                if short:
+                    body = _group_tokens(found[i + 1 :])
+                    copy = "{ " + " ".join(body) + " } "
+                    text = text[:where_at] + copy + text[where_at:]
+                    return _values_at(text, insert_at + len(copy), bindings, where_at)
                 break
+            template = template or depth == 0
             depth += 1
         elif tok == "}":
             depth -= 1
     if insert_at is None:
         raise InputError("cannot bind variables: the query has no WHERE group")
+    return _values_at(text, insert_at, bindings)
+
+
+def _group_tokens(rest: Sequence[tuple[str, str, int]]) -> list[str]:
+    """The tokens of a group up to its closing brace (``rest`` starts after the opening one)."""
+    depth, body = 0, []
+    for _, tok, _ in rest:
+        if tok == "}" and depth == 0:
+            break
+        depth += {"{": 1, "}": -1}.get(tok, 0)
+        body.append(tok)
+    return body
+
+
+def _values_at(
+    text: str, at: int, bindings: Mapping[str, ox.NamedNode | ox.Literal | ox.BlankNode], start: int | None = None
+) -> tuple[str, int, int]:
+    """Insert the VALUES block at ``at``; the reported insertion begins at ``start`` (default ``at``)."""
     names = " ".join(f"?{n}" for n in bindings)
     values = " ".join(str(t) for t in bindings.values())
     inserted = f" VALUES ({names}) {{ ({values}) }}"
-    return text[:insert_at] + inserted + text[insert_at:], insert_at, len(inserted)
+    begin = at if start is None else start
+    return text[:at] + inserted + text[at:], begin, len(inserted) + (at - begin)
 
 
 def prefix_header(text: str) -> str:
     """PREFIX lines for our prefixes the query does not declare itself, on one line."""
     declared = {m.group(1) for m in re.finditer(r"(?i)\bPREFIX\s+([\w.-]*):", text)}
     return " ".join(f"PREFIX {p}: <{iri}>" for p, iri in PREFIXES.items() if p not in declared)
+
+
+def star_projection(text: str) -> int | None:
+    """The offset of the ``*`` of a top-level ``SELECT *`` (``DISTINCT``/``REDUCED`` allowed), else None."""
+    found = list(tokens(text))
+    for i, (kind, tok, _) in enumerate(found):
+        if tok == "{":
+            return None
+        if kind == "word" and tok.upper() == "SELECT":
+            rest = [t for t in found[i + 1 : i + 3] if not (t[0] == "word" and t[1].upper() in ("DISTINCT", "REDUCED"))]
+            return rest[0][2] if rest and rest[0][1] == "*" else None
+    return None
+
+
+def in_order_of_appearance(text: str, variables: Sequence[str]) -> list[str]:
+    """``variables`` in the order the query first mentions them (``SELECT *`` columns, as written)."""
+    first: dict[str, int] = {}
+    for kind, tok, _ in tokens(text):
+        if kind == "var":
+            first.setdefault(tok[1:], len(first))
+    return sorted(variables, key=lambda v: (first.get(v, len(first)), variables.index(v)))
+
+
+def update_refusal(text: str) -> str | None:
+    """Why an update cannot run here (INSERT, DELETE, LOAD, ...), or None for a query."""
+    form = query_form(text)
+    if form not in _UPDATE_WORDS:
+        return None
+    return f"SPARQL Update ({form}) is not supported: gbakg reads the graph, it never changes it"
+
+
+_REASONS = {"Prefix not found": "unknown prefix", "IRI parsing failed": "invalid IRI"}
+
+
+def syntax_message(message: str, text: str, line: int | None, column: int | None) -> str:
+    """A readable version of the parser's "expected one of ..." (which lists character classes and
+    mixes in error names such as "Prefix not found")."""
+    if query_form(text) is None:
+        return "expected SELECT, CONSTRUCT, ASK or DESCRIBE (after any PREFIX and BASE)"
+    expected = message.removeprefix("expected one of ").removeprefix("expected ")
+    expected = re.sub(r"\[(?:'[^']*'|[^\]'])*\]", "", expected)  # character classes: noise to a reader
+    items = [i.strip() for i in expected.replace("\n", " ").split(", ") if i.strip()]
+    items = [i for i in items if not i.startswith(("[", "|", "'"))]
+    before = ""
+    if line is not None and column is not None:
+        lines = text.split("\n")
+        before = lines[line - 1][: column - 1] if 0 < line <= len(lines) else ""
+    for reason, what in _REASONS.items():
+        if reason in items:
+            if what == "unknown prefix" and (m := re.search(r"([A-Za-z][\w.-]*)?:[\w.:%-]*$", before)):
+                declared = " ".join(f"{p}:" for p in PREFIXES)
+                return f"unknown prefix {m.group(1) or ''}: (declare it with PREFIX, or use one of {declared})"
+            if what == "invalid IRI" and (m := re.search(r"<[^<>]*>?$", before)):
+                return f"invalid IRI {m.group()} (IRIs cannot hold spaces, quotes or <>{{}}|^`\\)"
+            return what
+    if any(i.startswith('"\\') for i in items):
+        return "unterminated string (a closing quote is missing)"
+    if not items:
+        return message.split(",")[0].strip() or "invalid SPARQL"
+    shown = ", ".join(items[:10]) + (", …" if len(items) > 10 else "")
+    return f"expected {shown}" if len(items) == 1 else f"expected one of {shown}"
 
 
 # -- bindings ------------------------------------------------------------------------------------
@@ -198,7 +320,8 @@ def parse_bind_options(pairs: Sequence[str]) -> dict[str, str]:
     found: dict[str, str] = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")
-        name = name.strip().lstrip("?$")
+        name = check_text(name, "--bind").strip().lstrip("?$")
+        check_text(value, f"--bind {name}")
         if not sep or not re.fullmatch(r"\w+", name) or not value:
             raise InputError(f"--bind {pair!r}: expected NAME=VALUE, for example --bind org=IDEA")
         if name in found:
@@ -360,17 +483,36 @@ def write_graph(triples: Iterable[ox.Triple], fmt: str) -> bytes:
         raise InputError(f"--format {fmt} is for SELECT results; a graph takes {', '.join(GRAPH_FORMATS)}")
     writer = _GRAPH_WRITERS[fmt]
     prefixes = PREFIXES if writer in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
-    data = ox.serialize(list(triples), format=writer, prefixes=prefixes)
-    return data if data is not None else b""  # without an output, serialize returns the bytes
+    note = b""
+    if fmt == "table":  # shown, not parsed: at most TABLE_ROWS triples, as for a table of rows
+        kept = list(itertools.islice(triples, TABLE_ROWS + 1))
+        if len(kept) > TABLE_ROWS:
+            kept.pop()
+            note = f"# the first {TABLE_ROWS} triples; the result has more: use --format nt for all\n".encode()
+        triples = kept
+    data = ox.serialize(list(triples), format=writer, prefixes=prefixes) or b""  # no output: the bytes
+    return data + (b"" if data.endswith(b"\n") or not data else b"\n") + note
 
 
 def table(
-    variables: Sequence[str], solutions: Iterable, labels: Callable[[set[str]], dict[str, str]] | None = None
+    variables: Sequence[str],
+    solutions: Iterable,
+    labels: Callable[[set[str]], dict[str, str]] | None = None,
+    max_rows: int = TABLE_ROWS,
 ) -> str:
-    """An aligned table; IRIs as CURIEs with their label beside them."""
+    """An aligned table; IRIs as CURIEs with their label beside them.
+
+    A table needs every row before its first line (for the column widths), so it shows at most
+    ``max_rows``, and says so: the other formats stream any number of rows.
+    """
     from gbakg.formats import render
 
-    rows = [[s[j] for j in range(len(variables))] for s in solutions]
+    rows, more = [], False
+    for count, s in enumerate(solutions):
+        if count == max_rows:
+            more = True
+            break
+        rows.append([s[j] for j in range(len(variables))])
     iris = {t.value for row in rows for t in row if isinstance(t, ox.NamedNode)}
     names = labels(iris) if labels and iris else {}
 
@@ -386,6 +528,8 @@ def table(
 
     cells = [dict(zip(variables, map(cell, row), strict=True)) for row in rows]
     footer = f"\n({len(rows)} row{'' if len(rows) == 1 else 's'})"
+    if more:
+        footer = f"\n(the first {max_rows} rows; the result has more: use --format csv, tsv or json for all, or LIMIT)"
     return render(cells, "table", columns=list(variables)) + footer + "\n"
 
 
@@ -408,6 +552,10 @@ def render(
             yield table(variables, solutions, labels)
         else:
             yield from write_solutions(variables, solutions, fmt)
+    elif fmt == "nt":  # one triple a line: written in batches, so any number streams
+        triples = limited(result, limit, "triples")
+        while batch := list(itertools.islice(triples, 10_000)):
+            yield write_graph(batch, fmt)
     else:
         yield write_graph(limited(result, limit, "triples"), fmt)
 

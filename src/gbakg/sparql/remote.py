@@ -76,10 +76,13 @@ def request(
 def query(
     endpoint: str, text: str, *, bindings: Mapping[str, Any] | None = None, timeout: float = 60.0
 ) -> ox.QuerySolutions | ox.QueryBoolean | list[ox.Triple]:
-    """Run a query on a SPARQL endpoint (POSTed as a form); our prefixes and ``bindings`` are added to the text."""
-    from gbakg.sparql.query import prefix_header, with_values
+    """Run a query on a SPARQL endpoint (POSTed as a form); our base IRI, prefixes and ``bindings`` are
+    added to the text, so it means what it means locally. Updates are refused before anything is sent."""
+    from gbakg.sparql.query import BASE_IRI, prefix_header, update_refusal, with_values
 
-    prepared = prefix_header(text) + "\n" + with_values(text, bindings or {})
+    if refusal := update_refusal(text):
+        raise InputError(refusal)
+    prepared = f"BASE <{BASE_IRI}> " + prefix_header(text) + "\n" + with_values(text, bindings or {})
     body = urlencode({"query": prepared}).encode("ascii")
     headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": ACCEPT}
     _, content_type, data = request(endpoint, data=body, method="POST", headers=headers, timeout=timeout)

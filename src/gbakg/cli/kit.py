@@ -134,25 +134,32 @@ def load_graph(graphs: tuple[str, ...], with_curated: bool):  # type: ignore[no-
     return graph
 
 
-def graph_files(graphs: tuple[str, ...], with_curated: bool) -> list:
+def graph_files(graphs: tuple[str, ...], with_curated: bool, *, ontology: bool = True) -> list:
     """The Turtle files an engine that reads files (Oxigraph) should load, honouring ``--as-of``.
 
-    Without ``--as-of``: the files themselves, ontology included. With it: one Turtle file of the
-    filtered graph, kept in the cache per (inputs, date) so the next run reuses it and its store
-    (:func:`gbakg.sparql.cache.as_of_file`); with ``GBAKG_CACHE=off``, a temporary file.
+    Without ``--as-of``: the files themselves; the ontology joins unless ``ontology`` is false for
+    the user's own files (``--graph`` without ``--with-curated``: standard SPARQL sees that data
+    alone). With ``--as-of``: one Turtle file of the filtered graph, kept in the cache per (inputs,
+    date) so the next run reuses it and its store (:func:`gbakg.sparql.cache.as_of_file`); with
+    ``GBAKG_CACHE=off``, a temporary file.
     """
+    from gbakg.rdf.load import graph_files as files_of
     from gbakg.sparql import cache
-    from gbakg.sparql.engine import source_files
 
     if with_curated and not graphs:
         raise click.UsageError("--with-curated needs at least one --graph")
-    files = source_files(list(graphs) or None, with_curated=with_curated)
+    own_only = bool(graphs) and not with_curated and not ontology
+    files = files_of(list(graphs) or None, with_curated=with_curated, ontology=not own_only)
     cutoff = as_of_date()
     if cutoff is None:
         return files
 
     def write(path: Any) -> None:
-        load_graph(graphs, with_curated).serialize(destination=path, format="turtle", encoding="utf-8")
+        from gbakg.rdf.asof import as_of
+        from gbakg.rdf.load import load
+
+        graph = load(list(graphs) or None, with_curated=with_curated, ontology=not own_only)
+        as_of(graph, cutoff).serialize(destination=path, format="turtle", encoding="utf-8")
 
     if cache.enabled():
         return [cache.as_of_file(files, cutoff.text, write)]

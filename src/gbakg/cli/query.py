@@ -22,37 +22,9 @@ def _files(graphs: tuple[str, ...], with_curated: bool, *, ontology: bool = Fals
     """The files to query: exactly the ``--graph`` files, or the curated graph with its ontology.
 
     The ontology joins the user's own files only with ``--with-curated`` or when asked
-    (``ontology``: the named queries, written against its class tree): standard SPARQL over
-    ``--graph`` data must see that data alone. As of ``--as-of`` when given (one file of the
-    filtered graph, cached as :func:`gbakg.cli.kit.graph_files` does).
+    (``ontology``: the named queries, written against its class tree).
     """
-    if not graphs or with_curated or ontology:
-        return graph_files(graphs, with_curated)
-    from gbakg.rdf.load import graph_files as files_of
-
-    files = files_of(list(graphs), ontology=False)
-    cutoff = as_of_date()
-    if cutoff is None:
-        return files
-    from gbakg.rdf.asof import as_of
-    from gbakg.rdf.load import load
-
-    def write(path: Any) -> None:
-        as_of(load(list(graphs), ontology=False), cutoff).serialize(destination=path, format="turtle", encoding="utf-8")
-
-    from gbakg.sparql import cache
-
-    if cache.enabled():
-        return [cache.as_of_file(files, cutoff.text, write)]
-    import atexit
-    import shutil
-    import tempfile
-    from pathlib import Path
-
-    folder = Path(tempfile.mkdtemp(prefix="gbakg-as-of-"))
-    atexit.register(shutil.rmtree, folder, ignore_errors=True)
-    write(folder / "as-of.ttl")
-    return [folder / "as-of.ttl"]
+    return graph_files(graphs, with_curated, ontology=ontology)
 
 
 def _interruptible(work: Callable[[], None]) -> None:

@@ -15,13 +15,14 @@ LAYERS = {
     "rdf": 1,
     "sparql": 2,
     "network": 2,
+    "sources": 2,
     "explorer": 3,
     "app": 4,
     "cli": 5,
 }
 APP = {"build", "export", "__init__"}
 # Layers that may not import each other although neither is below the other.
-SIBLINGS = {("sparql", "network"), ("network", "sparql")}
+SIBLINGS = {(a, b) for a in ("sparql", "network", "sources") for b in ("sparql", "network", "sources") if a != b}
 
 
 def layer_of(module: str) -> str:
@@ -30,7 +31,7 @@ def layer_of(module: str) -> str:
     top = parts[1] if len(parts) > 1 else "__init__"
     if top == "__main__":
         return "cli"  # the entry point runs the CLI
-    if top in ("rdf", "sparql", "network", "explorer", "cli"):
+    if top in ("rdf", "sparql", "network", "sources", "explorer", "cli"):
         return top
     return "app" if top in APP else "base"
 

@@ -106,7 +106,9 @@ def test_web_sources_are_counted_not_checked(write_ttl, tiny_corpus):
     assert report.conforms, report.text()
     assert report.quotes_checked == 0
     assert report.quotes_unverifiable == 9
-    assert report.text().endswith("0 quotes found in their sources, 9 quotes from web pages (not checkable offline).")
+    assert report.text().endswith(
+        "0 quotes found in their sources, 9 quotes from web pages (check them online with `gbakg sources check`)."
+    )
 
 
 def _corpus_quotes(graph):

@@ -72,7 +72,8 @@ class ValidationReport:
             lines.append(
                 f"Valid: {self.statements} cited statements, {self.qualified_nodes} qualified nodes{checked}"
                 + (
-                    f", {self.quotes_unverifiable} quotes from web pages (not checkable offline)."
+                    f", {self.quotes_unverifiable} quotes from web pages"
+                    " (check them online with `gbakg sources check`)."
                     if self.quotes_unverifiable
                     else "."
                 )

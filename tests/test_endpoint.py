@@ -31,7 +31,8 @@ from conftest import ROOT
 from gbakg.cli import cli
 from gbakg.sparql import engine
 from gbakg.sparql import query as sparql
-from gbakg.sparql.endpoint import make_endpoint, negotiate
+from gbakg.sparql.endpoint import make_endpoint
+from gbakg.sparql.negotiation import negotiate
 
 GBR = "https://w3id.org/gbakg/id/"
 CITIES = "SELECT ?city WHERE { ?city a gba:City } ORDER BY ?city"

@@ -25,7 +25,8 @@ from rdflib import Graph, Namespace, URIRef
 
 from conftest import ROOT
 from gbakg.sparql import engine
-from gbakg.sparql.endpoint import Endpoint, make_endpoint, negotiate
+from gbakg.sparql.endpoint import Endpoint, make_endpoint
+from gbakg.sparql.negotiation import negotiate
 from test_endpoint import CARTESIAN, _children, http
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")

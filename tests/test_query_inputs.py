@@ -120,7 +120,7 @@ def test_relative_iris_resolve_against_the_base(run, plain, text, triple):
 
 def test_the_endpoint_resolves_relative_iris_too(plain):
     from gbakg.sparql import engine
-    from gbakg.sparql.endpoint import answer
+    from gbakg.sparql.workers import answer
 
     status, _, body = answer(
         engine.open_store([plain]), "CONSTRUCT { <s> <p> 1 } WHERE {}", "application/n-triples", None, (None, None), 10

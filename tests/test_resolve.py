@@ -53,3 +53,15 @@ def test_ambiguous_name(write_ttl):
     )
     with pytest.raises(UnknownEntityError, match="ambiguous: it names gbr:a, gbr:b"):
         resolve(g, "same")
+
+
+@pytest.mark.parametrize(("name", "message"), [("\ud800", r"^unknown entity '\\ud800'$"), ("BL\udcff", "did you mean")])
+def test_a_name_that_is_not_text_is_unknown_to_both_resolvers(tiny_file, tiny, name, message):
+    """Found by tests/test_fuzz.py: a lone surrogate (bytes that were not UTF-8) made the Oxigraph
+    resolver fail with pyoxigraph's ValueError; both resolvers now call the name unknown."""
+    from gbakg.sparql import engine
+
+    with pytest.raises(UnknownEntityError, match=message):
+        resolve(tiny, name)
+    with pytest.raises(UnknownEntityError, match=message):
+        engine.resolve(engine.open_store([tiny_file], cache=False), name)

@@ -495,3 +495,33 @@ def test_csv_writes_blank_nodes_with_their_prefix(run, write_ttl):
     result = run("query", 'SELECT ?s WHERE { ?s rdfs:label "B" }', "--graph", str(data), "--format", "csv")
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[1].startswith("_:")
+
+
+def _nested(levels: int) -> str:
+    return "ASK { " + "FILTER EXISTS { " * levels + "}" * levels + " }"
+
+
+def test_deep_nesting_is_an_input_error_not_a_crash():
+    """Found while fuzzing (tests/test_fuzz.py): about 1,000 nested groups overflowed Oxigraph's native
+    stack and killed the process with a segmentation fault; past MAX_NESTING levels the query is refused."""
+    store = ox.Store()
+    assert bool(engine.query(store, _nested(engine.MAX_NESTING - 2))) is True
+    with pytest.raises(InputError, match=r"^the query nests 1001 levels deep; at most 100 are supported$"):
+        engine.query(store, _nested(1000))
+    with pytest.raises(InputError, match="nests"):
+        engine.query(store, "SELECT * { ?s ?p " + "<< ?a ?b " * 300 + "1" + " >>" * 300 + " }")
+
+
+def test_the_query_command_refuses_deep_nesting(tiny_file):
+    """The same in a separate process, which a regression would crash (exit -11) instead of the test session."""
+    import os
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "GBAKG_CACHE": "off"}
+    command = [sys.executable, "-m", "gbakg", "query", "--graph", str(tiny_file), _nested(1000)]
+    done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=120, check=False)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == "Error: the query nests 1001 levels deep; at most 100 are supported\n"

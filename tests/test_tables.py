@@ -159,6 +159,16 @@ def _with(index: int, **change: str) -> list[dict]:
     return rows
 
 
+def test_a_cell_may_hold_a_unicode_line_break(run, files, tmp_path):
+    """Found by tests/test_fuzz.py: rows were cut at U+2028 or U+0085 inside a cell (which CSV does not
+    quote), so a quote was truncated and its rest read as a broken row of its own."""
+    quote = "Gamma Institute\u2028opened\x85on Wednesday"
+    out = tmp_path / "added.ttl"
+    result = run("add", *files(_with(0, quote=quote)), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert Literal(quote) in set(Graph().parse(out).objects(None, GBA.quote))
+
+
 BAD = [
     pytest.param(
         _with(1, object="Beta Cty"),
@@ -196,6 +206,13 @@ BAD = [
         "the name 'alpha city' is taken by gbr:alpha-city",
         id="shared-name",
     ),
+    # Found by tests/test_fuzz.py: a malformed tag escaped as rdflib's ValueError (a traceback).
+    pytest.param(
+        _with(2, lang="zh Hant"),
+        4,
+        "lang 'zh Hant' is not a language tag (such as en or zh-Hant)",
+        id="bad-language-tag",
+    ),
 ]
 
 
@@ -210,6 +227,14 @@ def test_a_bad_row_names_its_line_and_nothing_is_written(run, files, tmp_path, r
     if "break a model rule" not in first:
         assert first.startswith(f"Error: {args[0]}:{line}:"), first
     assert not out.exists()
+
+
+def test_a_source_with_a_bad_language_tag_is_refused(run, files, tmp_path):
+    """Found by tests/test_fuzz.py: the sources table's language went to rdflib unchecked (a ValueError)."""
+    args = files(GOOD, sources=[{**SOURCES[0], "language": "C e"}])
+    result = run("add", *args, "--out", str(tmp_path / "x.ttl"))
+    assert result.exit_code == 2
+    assert result.output == f"Error: {args[2]}:2: language 'C e' is not a language tag (such as en or zh-Hant)\n"
 
 
 def test_a_table_with_an_unknown_column_is_refused(run, files, tmp_path):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import difflib
+import io
 import os
 import re
 from collections.abc import Iterator
@@ -90,7 +91,8 @@ def read_table(
     """Read a CSV with a header row; each row comes with its line number. Unknown columns are errors."""
     path = Path(path)
     text = read_text(path, encoding="utf-8-sig", error=TableError)
-    reader = csv.DictReader(text.splitlines(keepends=True))
+    # Rows end where CSV says (\n, \r\n): str.splitlines would also cut at U+2028, U+0085, \x1c… inside a cell.
+    reader = csv.DictReader(io.StringIO(text, newline=""))
     header = [h.strip() for h in reader.fieldnames or []]
     unknown = [h for h in header if h not in columns]
     missing = [c for c in required if c not in header]
@@ -170,7 +172,7 @@ class _Builder:
         for known in (self.base, self.out.graph):
             for other in known.subjects(SCHEMA.url, URIRef(url)):
                 raise TableError(f"{where}: {url} is already the source {curie(str(other))}; cite that id")
-        lang = row.get("language") or "en"
+        lang = _language(where, row.get("language") or "en", "language")
         g = self.out.graph
         g.add((node, RDF.type, GBA.Source))
         g.add((node, RDFS.label, Literal(title, lang=lang)))
@@ -332,7 +334,9 @@ class _Builder:
         if not text:
             raise TableError(f"{where}: the object is empty")
         if kind == "name":
-            return Literal(text, lang=lang or ("en" if p == RDFS.label else None)), None
+            return Literal(
+                text, lang=_language(where, lang, "lang") if lang else "en" if p == RDFS.label else None
+            ), None
         if lang:
             raise TableError(f"{where}: lang goes with rdfs:label and skos:altLabel only")
         if kind == "date":
@@ -394,6 +398,15 @@ class _Builder:
 
     def _at(self, node: Node) -> str:
         return self.defined_at.get(node) or curie(str(node))
+
+
+def _language(where: str, tag: str, column: str) -> str:
+    """``tag`` if it is a language tag rdflib accepts (``en``, ``zh-Hant``), else a TableError naming the row."""
+    try:
+        Literal("", lang=tag)
+    except ValueError as e:
+        raise TableError(f"{where}: {column} {tag!r} is not a language tag (such as en or zh-Hant)") from e
+    return tag
 
 
 def _date(where: str, text: str, what: str) -> Literal:

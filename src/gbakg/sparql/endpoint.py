@@ -1,392 +1,39 @@
 """A read-only SPARQL 1.1 Protocol endpoint over the graph, for YASGUI, SPARQLWrapper and notebooks.
 
-Each query runs in a worker process holding its own copy of the store. A query that runs past the
-timeout is stopped by killing its worker (Oxigraph cannot be interrupted mid-query any other way);
-a fresh worker replaces it while the others keep serving. SPARQL Update is refused, and so is
-``SERVICE``, which would make Oxigraph fetch a URL from the server's machine (``LOAD`` exists
-only in updates). Results are negotiated from the ``Accept`` header (or a ``format`` parameter)
-and capped at ``max_rows`` rows or triples.
+This module is the HTTP side: the server, the request handler and ``serve``. Queries run in worker
+processes (``gbakg.sparql.workers``), so one past the timeout can be stopped by killing its worker;
+results are negotiated from the ``Accept`` header or a ``format`` parameter
+(``gbakg.sparql.negotiation``) and capped at ``max_rows`` rows or triples. SPARQL Update is refused,
+and so is ``SERVICE``, which would make Oxigraph fetch a URL from the server's machine (``LOAD``
+exists only in updates).
 
 HTTP/1.1 with keep-alive. A request body is read in its declared charset (UTF-8 by default); a
 declared length over the limit is refused before reading. A request whose client disconnects stops
 its worker; Ctrl+C answers the requests in flight with 503, then stops the workers (which ignore
-SIGINT themselves). ``GET /sparql`` without a query gives the SPARQL 1.1 Service Description.
+SIGINT themselves). ``GET /sparql`` without a query gives the SPARQL 1.1 Service Description
+(``gbakg.sparql.service``); ``/`` gives the query page (``gbakg.sparql.page``).
 """
 
 from __future__ import annotations
 
 import codecs
-import hashlib
-import json
-import os
-import queue
 import re
 import select
 import signal
 import socket
-import subprocess
-import sys
 import threading
 import time
-from base64 import b64encode
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from gbakg.errors import GbakgError, InputError
-
-_SOLUTION_MEDIA = {
-    "application/sparql-results+json": "json",
-    "application/json": "json",
-    "application/sparql-results+xml": "xml",
-    "application/xml": "xml",
-    "text/xml": "xml",
-    "text/csv": "csv",
-    "text/tab-separated-values": "tsv",
-}
-_GRAPH_MEDIA = {
-    "text/turtle": "ttl",
-    "application/turtle": "ttl",
-    "application/x-turtle": "ttl",
-    "application/n-triples": "nt",
-    "text/plain": "nt",
-    "application/rdf+xml": "xml",
-    "application/xml": "xml",
-    "application/ld+json": "json",
-    "application/json": "json",
-}
-_CONTENT_TYPES = {
-    ("solutions", "json"): "application/sparql-results+json",
-    ("solutions", "xml"): "application/sparql-results+xml",
-    ("solutions", "csv"): "text/csv; charset=utf-8",
-    ("solutions", "tsv"): "text/tab-separated-values; charset=utf-8",
-    ("graph", "ttl"): "text/turtle; charset=utf-8",
-    ("graph", "nt"): "application/n-triples",
-    ("graph", "xml"): "application/rdf+xml",
-    ("graph", "json"): "application/ld+json",
-}
-_FORMAT_NAMES = {
-    "turtle": "ttl",
-    "n3": "ttl",
-    "json-ld": "json",
-    "rdf+xml": "xml",
-    "n-triples": "nt",
-    "ntriples": "nt",
-    "rdfxml": "xml",
-    "jsonld": "json",
-}
-TEXT = "text/plain; charset=utf-8"
-SHUTTING_DOWN = (503, TEXT, b"Service unavailable: the server is shutting down\n")
-CLIENT_GONE = (499, TEXT, b"")  # never sent: the client closed its connection
-_TICK = 0.1  # how often a waiting request checks on its client and on shutdown
-_SRC = str(Path(__file__).resolve().parents[2])  # so workers import this very gbakg
-
-
-def _ranges(accept: str | None) -> list[tuple[str, float]]:
-    """The media ranges of an ``Accept`` header with their weights, in the client's order."""
-    ranges = []
-    for part in (accept or "*/*").split(","):
-        name, *params = (p.strip() for p in part.split(";"))
-        weight = 1.0
-        for param in params:
-            key, _, value = param.partition("=")
-            if key.strip().lower() == "q":
-                try:
-                    weight = float(value)
-                except ValueError:
-                    weight = 0.0
-        if name:
-            ranges.append((name.lower(), weight))
-    return ranges
-
-
-def _match(ranges: list[tuple[str, float]], media: str) -> tuple[float, int] | None:
-    """(weight, position) of the most specific range covering ``media``: ``type/sub`` over ``type/*`` over ``*/*``."""
-    best: tuple[int, float, int] | None = None
-    for position, (name, weight) in enumerate(ranges):
-        rank = 2 if name == media else 1 if name == media.split("/")[0] + "/*" else 0 if name == "*/*" else -1
-        if rank >= 0 and (best is None or rank > best[0]):
-            best = (rank, weight, position)
-    return None if best is None else (best[1], best[2])
-
-
-def format_for(requested: str, family: str) -> str:
-    """The format a ``format``/``output`` value names for ``family`` (solutions or graph); "" if none."""
-    value = requested.strip().lower()
-    media = _GRAPH_MEDIA if family == "graph" else _SOLUTION_MEDIA
-    fmt = _FORMAT_NAMES.get(value, media.get(value, value))
-    return fmt if (family, fmt) in _CONTENT_TYPES else ""
-
-
-def known_format(requested: str) -> bool:
-    """True if ``requested`` names a format of either family (else the request is malformed)."""
-    return bool(format_for(requested, "solutions") or format_for(requested, "graph"))
-
-
-FORMAT_HELP = (
-    "json, xml, csv, tsv (SELECT/ASK); ttl, turtle, n3, nt, n-triples, xml, rdfxml, json, jsonld (CONSTRUCT/DESCRIBE)"
-)
-
-
-def negotiate(accept: str | None, kind: str, requested: str | None = None) -> tuple[str, str] | None:
-    """(content type, format) for a result of ``kind`` (solutions, boolean, graph); None if nothing fits.
-
-    A ``format`` parameter wins over ``Accept`` (one the kind lacks gives None, as an unmet
-    ``Accept`` does). Each format takes the weight of the most specific range covering one of its
-    media types, so ``q=0`` excludes a type even when a wildcard follows; the content type actually
-    sent must not be excluded. Ties go to the client's order, then to JSON for SELECT/ASK and Turtle
-    for graphs.
-    """
-    family = "graph" if kind == "graph" else "solutions"
-    if requested:
-        fmt = format_for(requested, family)
-        return (_CONTENT_TYPES[(family, fmt)], fmt) if fmt else None
-    media = _GRAPH_MEDIA if family == "graph" else _SOLUTION_MEDIA
-    ranges = _ranges(accept)
-    best: tuple[float, int, int, str] | None = None
-    for order, fmt in enumerate(f for fam, f in _CONTENT_TYPES if fam == family):
-        sent = _CONTENT_TYPES[(family, fmt)].split(";")[0]
-        matched = _match(ranges, sent)
-        if matched is not None and matched[0] <= 0:
-            continue  # the very type we would send is refused
-        weights = [matched] if matched is not None else []
-        for name, f in media.items():  # another name of the format counts when the client names it exactly
-            alias = _match(ranges, name) if f == fmt and name != sent and name in dict(ranges) else None
-            if alias is not None:
-                weights.append(alias)
-        if not weights:
-            continue
-        weight, position = max(weights, key=lambda w: (w[0], -w[1]))
-        if weight > 0 and (best is None or (-weight, position, order) < best[:3]):
-            best = (-weight, position, order, fmt)
-    return None if best is None else (_CONTENT_TYPES[(family, best[3])], best[3])
-
-
-def _run_query(store: Any, text: str, graphs: tuple) -> Any:
-    """The query over the store, or over the protocol's dataset when one is given (then the query's
-    own FROM / FROM NAMED are ignored, as the SPARQL 1.1 Protocol requires)."""
-    import pyoxigraph as ox
-
-    from gbakg.sparql import engine
-    from gbakg.sparql.query import PREFIXES
-
-    default, named = graphs
-    if default is None and named is None:
-        return engine.query(store, text, prefixes=PREFIXES)
-    for iri in [*(default or []), *(named or [])]:
-        try:
-            ox.NamedNode(iri)
-        except ValueError as e:
-            raise InputError(f"default-graph-uri / named-graph-uri: not an IRI ({e})") from e
-    # The same engine call as any query (base IRI, SELECT * order), with the protocol's dataset.
-    return engine.query(store, text, prefixes=PREFIXES, default_graph=default or [], named_graphs=named or [])
-
-
-def answer(store: Any, text: str, accept: str | None, requested: str | None, graphs: tuple, max_rows: int) -> tuple:
-    """Run one query and serialise it: (status, content type, body). Runs inside a worker."""
-    from gbakg.sparql.query import ResultTooLarge, render, result_kind
-
-    try:
-        result = _run_query(store, text, graphs)
-        kind = result_kind(result)
-        chosen = negotiate(accept, kind, requested)
-        if chosen is None:
-            family = "graph" if kind == "graph" else "solutions"
-            offered = ", ".join(sorted(_GRAPH_MEDIA if kind == "graph" else _SOLUTION_MEDIA))
-            if requested:
-                every = [*_FORMAT_NAMES, *(f for _, f in _CONTENT_TYPES)]
-                names = ", ".join(sorted({n for n in every if format_for(n, family)}))
-                return (
-                    406,
-                    TEXT,
-                    f"Not acceptable: format={requested} but this query gives {kind}; use {names}\n".encode(),
-                )
-            return 406, TEXT, f"Not acceptable: this query gives {kind}; available: {offered}\n".encode()
-        chunks = render(result, chosen[1], limit=max_rows)
-        body = b"".join(c if isinstance(c, bytes) else c.encode("utf-8") for c in chunks)
-        return 200, chosen[0], body
-    except ResultTooLarge as e:
-        return 422, TEXT, f"{e} (this server's limit is {max_rows})\n".encode()
-    except InputError as e:
-        return 400, TEXT, f"{e}\n".encode()
-    except Exception as e:  # an evaluation error inside Oxigraph: report it, keep the worker
-        return 500, TEXT, f"query failed: {type(e).__name__}: {e}\n".encode()
-
-
-def _worker_main(fd: int) -> None:
-    """A worker process: receive the files, load the store once, answer jobs until the socket closes."""
-    from multiprocessing.connection import Connection
-
-    from gbakg.sparql.engine import open_store
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the server's to handle: it answers 503, then stops us
-    conn = Connection(fd)
-    files, max_rows = conn.recv()
-    try:
-        store = open_store([Path(f) for f in files])
-    except GbakgError as e:
-        conn.send(("error", str(e)))
-        return
-    conn.send(("ready", len(store)))
-    while True:
-        try:
-            job = conn.recv()
-        except (EOFError, OSError):
-            return
-        text, accept, requested, graphs = job
-        conn.send(answer(store, text, accept, requested, graphs, max_rows))
-
-
-@dataclass
-class _Worker:
-    process: Any
-    conn: Any
-
-
-@dataclass
-class WorkerPool:
-    """Worker processes that each hold the store; a query past ``timeout`` kills its worker."""
-
-    files: Sequence[Path]
-    workers: int = 2
-    timeout: float = 10.0
-    max_rows: int = 100_000
-    load_timeout: float = 600.0
-    triples: int = 0
-    _idle: queue.Queue = field(default_factory=queue.Queue, repr=False)
-    _workers: dict = field(default_factory=dict, repr=False)
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-    _closed: bool = False
-
-    def start(self) -> WorkerPool:
-        """Start every worker and wait until each has loaded the graph; a load error raises."""
-        started = [self._spawn() for _ in range(max(1, self.workers))]
-        try:
-            for worker in started:
-                self._ready(worker)
-        except BaseException:
-            self.close()
-            raise
-        return self
-
-    def _spawn(self) -> _Worker:
-        """A fresh interpreter (not a fork of this threaded server) speaking over a socket pair."""
-        from multiprocessing.connection import Connection
-
-        ours, theirs = socket.socketpair()
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join([_SRC, os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)}
-        code = (  # Ctrl+C reaches the whole process group: the server answers it, the workers ignore it
-            "import signal, sys; signal.signal(signal.SIGINT, signal.SIG_IGN); "
-            "from gbakg.sparql.endpoint import _worker_main; _worker_main(int(sys.argv[1]))"
-        )
-        process = subprocess.Popen(
-            [sys.executable, "-c", code, str(theirs.fileno())],
-            pass_fds=[theirs.fileno()],
-            env=env,
-            stdin=subprocess.DEVNULL,
-        )
-        theirs.close()
-        worker = _Worker(process, Connection(ours.detach()))
-        worker.conn.send(([str(f) for f in self.files], self.max_rows))
-        with self._lock:
-            self._workers[id(worker)] = worker
-        return worker
-
-    def _ready(self, worker: _Worker) -> None:
-        if not worker.conn.poll(self.load_timeout):
-            self._kill(worker)
-            raise InputError(f"a query worker did not load the graph within {self.load_timeout:.0f} s")
-        try:
-            status, detail = worker.conn.recv()
-        except EOFError:
-            status, detail = "error", "a query worker exited while loading the graph"
-        if status != "ready":
-            self._kill(worker)
-            raise InputError(detail)
-        self.triples = detail
-        if self._closed:
-            self._kill(worker)
-        else:
-            self._idle.put(worker)
-
-    def _replace(self, worker: _Worker) -> None:
-        self._kill(worker)
-        if not self._closed:
-            threading.Thread(target=self._respawn, daemon=True).start()
-
-    def _respawn(self) -> None:
-        try:
-            self._ready(self._spawn())
-        except GbakgError as e:
-            print(f"gbakg serve: cannot restart a query worker: {e}", file=sys.stderr)
-
-    def _kill(self, worker: _Worker) -> None:
-        if worker.process.poll() is None:
-            worker.process.kill()
-        worker.process.wait(5)
-        worker.conn.close()
-        with self._lock:
-            self._workers.pop(id(worker), None)
-
-    def pids(self) -> list[int]:
-        """Process ids of the live workers (for tests and monitoring)."""
-        with self._lock:
-            return [w.process.pid for w in self._workers.values()]
-
-    def run(
-        self,
-        text: str,
-        accept: str | None,
-        requested: str | None,
-        graphs: tuple,
-        gone: Callable[[], bool] | None = None,
-    ) -> tuple[int, str, bytes]:
-        """Answer one query within ``timeout`` seconds: 503 if no worker frees up (or the server is stopping),
-        504 if it runs too long. ``gone`` tells whether the client has left: its query is stopped (status 499)."""
-        gone = gone or (lambda: False)
-        deadline = time.monotonic() + self.timeout
-        worker = None
-        while worker is None:
-            if self._closed:
-                return SHUTTING_DOWN
-            if gone():
-                return CLIENT_GONE
-            try:
-                worker = self._idle.get(timeout=min(_TICK, max(0.0, deadline - time.monotonic())))
-            except queue.Empty:
-                if time.monotonic() >= deadline:
-                    return 503, TEXT, f"Busy: no query worker free within {self.timeout:g} s; try again\n".encode()
-        deadline = time.monotonic() + self.timeout
-        try:
-            worker.conn.send((text, accept, requested, graphs))
-            while time.monotonic() < deadline:
-                if worker.conn.poll(min(_TICK, max(0.0, deadline - time.monotonic()))):
-                    reply = worker.conn.recv()
-                    self._idle.put(worker)
-                    return reply
-                if self._closed:
-                    raise EOFError
-                if gone():  # nobody will read the answer: stop the work now, not at the timeout
-                    self._replace(worker)
-                    return CLIENT_GONE
-        except (EOFError, OSError):
-            self._replace(worker)
-            if self._closed:
-                return SHUTTING_DOWN
-            return 500, TEXT, b"the query worker failed; it has been restarted\n"
-        self._replace(worker)
-        return 504, TEXT, f"Query timeout: stopped after {self.timeout:g} s\n".encode()
-
-    def close(self) -> None:
-        self._closed = True
-        with self._lock:
-            workers = list(self._workers.values())
-        for worker in workers:
-            self._kill(worker)
-
+from gbakg.errors import InputError
+from gbakg.sparql.negotiation import FORMAT_HELP, TEXT, known_format
+from gbakg.sparql.page import csp, page
+from gbakg.sparql.service import describe
+from gbakg.sparql.workers import CLIENT_GONE, SHUTTING_DOWN, WorkerPool
 
 _CORS = {
     "Access-Control-Allow-Origin": "*",
@@ -543,24 +190,14 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _describe(self) -> None:
         """The SPARQL 1.1 Service Description of this endpoint (Turtle unless ``Accept`` asks for other RDF)."""
-        import pyoxigraph as ox
-
-        chosen = negotiate(self.headers.get("Accept"), "graph")
-        if chosen is None:
-            offered = ", ".join(sorted(_GRAPH_MEDIA))
-            return self._error(406, f"Not acceptable: the service description is RDF; available: {offered}")
         host = self.headers.get("Host", "")
         url = (
             f"http://{host}/sparql"
             if re.fullmatch(r"[\w.\-]+(:\d+)?|\[[0-9a-fA-F:.]+\](:\d+)?", host)
             else self.server.url
         )
-        text = service_description(url, self.server.pool.triples, self.server.pool.timeout, self.server.pool.max_rows)
-        if chosen[1] != "ttl":
-            rdf = {"nt": ox.RdfFormat.N_TRIPLES, "xml": ox.RdfFormat.RDF_XML, "json": ox.RdfFormat.JSON_LD}[chosen[1]]
-            data = ox.serialize(ox.parse(text, format=ox.RdfFormat.TURTLE), format=rdf)
-            return self._send(200, chosen[0], data or b"")
-        self._send(200, chosen[0], text.encode("utf-8"))
+        pool = self.server.pool
+        self._send(*describe(url, self.headers.get("Accept"), pool.triples, pool.timeout, pool.max_rows))
 
     def do_POST(self) -> None:
         url = urlsplit(self.path)
@@ -688,71 +325,3 @@ def serve(endpoint: Endpoint) -> None:
         endpoint.server_close()
         endpoint.pool.close()
         endpoint.wait_idle(10)
-
-
-_SD_FORMATS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV")
-_SD_GRAPH_FORMATS = ("Turtle", "N-Triples", "RDF_XML", "JSON-LD")
-
-
-def service_description(url: str, triples: int, timeout: float, max_rows: int) -> str:
-    """The SPARQL 1.1 Service Description of the endpoint at ``url``, in Turtle."""
-    from gbakg.sparql.query import PREFIXES
-
-    formats = ", ".join(f"format:{f}" for f in (*_SD_FORMATS, *_SD_GRAPH_FORMATS))
-    prefixes = ", ".join(f"{p}:" for p in PREFIXES)
-    features = {
-        "read-only": "Read-only: SPARQL Update (and LOAD) is refused with 403.",
-        "no-service": "SERVICE is refused with 403: the endpoint never sends requests to other servers.",
-        "predeclared-prefixes": f"These prefixes need no PREFIX line: {prefixes}.",
-        "limits": f"A query stops after {timeout:g} s (504); results are capped at {max_rows} rows or triples (422).",
-    }
-    lines = [
-        "@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .",
-        "@prefix format: <http://www.w3.org/ns/formats/> .",
-        "@prefix void: <http://rdfs.org/ns/void#> .",
-        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .",
-        "",
-        f"<{url}#service> a sd:Service ;",
-        f"    sd:endpoint <{url}> ;",
-        "    sd:supportedLanguage sd:SPARQL11Query ;",
-        f"    sd:resultFormat {formats} ;",
-        "    sd:feature " + ", ".join(f"<{url}#{name}>" for name in features) + " ;",
-        "    sd:defaultDataset [ a sd:Dataset ;",
-        f"        sd:defaultGraph [ a sd:Graph ; void:triples {int(triples)} ] ] ;",
-        '    rdfs:label "gbakg SPARQL endpoint (Greater Bay Area Knowledge Graph)" .',
-    ]
-    for name, comment in features.items():
-        lines += ["", f"<{url}#{name}> a sd:Feature ;", f"    rdfs:comment {json.dumps(comment)} ."]
-    return "\n".join(lines) + "\n"
-
-
-def page() -> str:
-    """The offline query page: a text area, a Run button, results drawn as text (never as HTML)."""
-    from gbakg.sparql.engine import NAME_QUERY
-    from gbakg.sparql.query import named_queries
-
-    examples = {
-        q.name: {
-            "text": q.text,
-            "description": q.description,
-            "bindings": [{"name": b.name, "required": b.required, "help": b.help} for b in q.bindings],
-        }
-        for q in named_queries().values()
-    }
-    data = json.dumps(examples).replace("<", "\\u003c")
-    lookup = json.dumps(NAME_QUERY).replace("<", "\\u003c")
-    template = (Path(__file__).resolve().parent / "endpoint_page.html").read_text(encoding="utf-8")
-    return template.replace("/*EXAMPLES*/{}", data).replace('/*NAME_QUERY*/""', lookup)
-
-
-def csp(html: str) -> str:
-    """A strict Content-Security-Policy for the page: only its own inline script and style, fetches to itself."""
-
-    def hashes(tag: str) -> str:
-        found = re.findall(rf"<{tag}>(.*?)</{tag}>", html, re.S)
-        return " ".join(f"'sha256-{b64encode(hashlib.sha256(t.encode()).digest()).decode()}'" for t in found)
-
-    return (
-        f"default-src 'none'; script-src {hashes('script')}; style-src {hashes('style')}; "
-        "connect-src 'self'; img-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
-    )

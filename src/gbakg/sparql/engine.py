@@ -114,6 +114,7 @@ def query(
 
     if refusal := update_refusal(text):
         raise InputError(refusal)
+    _check_nesting(text)
     prepared, at, length = inject_values(text, bindings or {})
     options: dict[str, Any] = {"prefixes": dict(prefixes) if prefixes else None, "base_iri": BASE_IRI}
     if default_graph is not None or named_graphs is not None:
@@ -138,6 +139,31 @@ def query(
         raise QuerySyntaxError(f"query syntax error{where}: {message}", error.line, error.column) from e
     except ValueError as e:  # e.g. an invalid IRI in default_graph
         raise InputError(str(e)) from e
+
+
+# Oxigraph parses and evaluates a query recursively on the native stack: about 1,000 nested groups
+# (``FILTER EXISTS { FILTER EXISTS { …``) or 300 nested quoted triples overflow it, and the process
+# dies (a segmentation fault). Real queries nest a few levels.
+MAX_NESTING = 100
+
+
+def _check_nesting(text: str) -> None:
+    """Refuse a query whose brackets, braces, parentheses and ``<< >>`` nest deeper than :data:`MAX_NESTING`."""
+    from gbakg.sparql.query import tokens, unescape_codepoints
+
+    depth = deepest = 0
+    last = (-2, "")
+    for kind, token, at in tokens(unescape_codepoints(text)):
+        if kind == "other":
+            pair = token in "<>" and last == (at - 1, token)  # "<<" or ">>": a quoted triple, which costs more
+            if token in "({[" or (pair and token == "<"):
+                depth += 2 if pair else 1
+                deepest = max(deepest, depth)
+            elif token in ")}]" or (pair and token == ">"):
+                depth -= 2 if pair else 1
+            last = (-2, "") if pair else (at, token)
+    if deepest > MAX_NESTING:
+        raise InputError(f"the query nests {deepest} levels deep; at most {MAX_NESTING} are supported")
 
 
 def syntax_error(error: SyntaxError, text: str = "", at: int = 0, length: int = 0) -> QuerySyntaxError:
@@ -263,23 +289,33 @@ def resolve(store: ox.Store, name: str) -> ox.NamedNode:
     if "://" in iri and _has_subject(store, iri):
         return ox.NamedNode(iri)
     found = {_GBR + text.lower()} if _has_subject(store, _GBR + text.lower(), typed=True) else set()
-    for predicate in _NAME_PREDICATES:
-        for literal in (ox.Literal(text), ox.Literal(text, language="en")):
-            found.update(
-                q.subject.value
-                for q in store.quads_for_pattern(None, predicate, literal)
-                if not isinstance(q.subject, ox.Triple)
-            )
-    found = {iri for iri in found if iri.startswith(_GBR)}
-    if not found:
-        rows = select(store, NAME_QUERY, {"key": ox.Literal(text.lower())}, prefixes=_PREFIXES)
-        found = {row["s"].value for row in rows}
+    if _is_text(text):  # else no literal can hold it: the rdflib resolver below calls it unknown
+        for predicate in _NAME_PREDICATES:
+            for literal in (ox.Literal(text), ox.Literal(text, language="en")):
+                found.update(
+                    q.subject.value
+                    for q in store.quads_for_pattern(None, predicate, literal)
+                    if not isinstance(q.subject, ox.Triple)
+                )
+        found = {iri for iri in found if iri.startswith(_GBR)}
+        if not found:
+            rows = select(store, NAME_QUERY, {"key": ox.Literal(text.lower())}, prefixes=_PREFIXES)
+            found = {row["s"].value for row in rows}
     if len(found) == 1:
         return ox.NamedNode(found.pop())
     from gbakg.rdf.resolve import resolve as resolve_in_graph
 
     names = to_rdflib_graph(query(store, NAMES_QUERY, prefixes=_PREFIXES))  # type: ignore[arg-type]
     return ox.NamedNode(str(resolve_in_graph(names, name)))
+
+
+def _is_text(text: str) -> bool:
+    """False for a string Oxigraph cannot hold: one with a lone surrogate (bytes that were not UTF-8)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _has_subject(store: ox.Store, iri: str, *, typed: bool = False) -> bool:

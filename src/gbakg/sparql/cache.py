@@ -20,7 +20,7 @@ import shutil
 import sys
 import time
 import traceback
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -179,17 +179,24 @@ def load_files(store: pyoxigraph.Store, paths: Sequence[Path], *, progress: Prog
 
     for path in paths:
         fmt = pyoxigraph.RdfFormat.from_extension(path.suffix.lstrip(".")) or pyoxigraph.RdfFormat.TURTLE
-        try:
-            with path.open("rb") as raw:
-                source: Any = _Reading(raw, progress) if progress is not None else raw  # a file-like for Oxigraph
-                store.bulk_load(input=source, format=fmt, base_iri=path.resolve().as_uri())
-        except SyntaxError as e:
-            where = f"{path}:{e.lineno}" if e.lineno else str(path)
-            raise ParseError(f"{where}: invalid {fmt.name}: {e.msg}") from e
-        except MemoryError as e:
-            raise too_big(path, e) from e
-        except OSError as e:
-            raise InputError(f"{path}: cannot read ({e.strerror or e})") from e
+        with parse_errors(path, fmt.name), path.open("rb") as raw:
+            source: Any = _Reading(raw, progress) if progress is not None else raw  # a file-like for Oxigraph
+            store.bulk_load(input=source, format=fmt, base_iri=path.resolve().as_uri())
+
+
+@contextlib.contextmanager
+def parse_errors(path: Path, format_name: str = "Turtle") -> Iterator[None]:
+    """Oxigraph's parse failures as one-line errors naming the file (and line): every loader uses this."""
+    try:
+        yield
+    except SyntaxError as e:
+        where = f"{path}:{e.lineno}" if e.lineno else str(path)
+        first = str(e.msg).strip().splitlines()[0] if str(e.msg).strip() else str(e.msg)
+        raise ParseError(f"{where}: invalid {format_name}: {first}") from e
+    except MemoryError as e:
+        raise too_big(path, e) from e
+    except OSError as e:
+        raise InputError(f"{path}: cannot read ({e.strerror or e})") from e
 
 
 def too_big(path: PathLike, error: MemoryError) -> InputError | MemoryError:

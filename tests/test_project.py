@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from rdflib import Literal, URIRef
 
+from conftest import statement
 from gbakg.network.projections import GBX, analysis_to_rdf, collaboration_graph, full_graph, place_graph
 from gbakg.rdf.load import load
 from gbakg.vocabulary import GBR, curie
@@ -190,3 +191,32 @@ def test_analysis_to_rdf_is_queryable():
         initNs={"gbx": GBX},
     )
     assert [str(r.m) for r in members] == [_id("a"), _id("b"), _id("c")]
+
+
+def test_joint_institutions_tie_their_hosts(write_ttl):
+    """A lab run by one body and founded by another ties each to the lab and the two to each other."""
+    joint = write_ttl(
+        """
+gbr:x-city a gba:City ; rdfs:label "X City"@en .
+gbr:y-city a gba:City ; rdfs:label "Y City"@en .
+gbr:u a gba:University ; rdfs:label "U"@en .
+gbr:g a gba:GovernmentBody ; rdfs:label "G"@en .
+gbr:j a gba:ResearchInstitute ; rdfs:label "Joint Lab"@en .
+gbr:pr a gba:Policy ; rdfs:label "A Policy"@en .
+"""
+        + statement("gbr:u", "gba:locatedIn", "gbr:x-city", "U is in X City.")
+        + statement("gbr:g", "gba:locatedIn", "gbr:y-city", "G is in Y City.")
+        + statement("gbr:j", "gba:locatedIn", "gbr:y-city", "Joint Lab is in Y City.")
+        + statement("gbr:j", "gba:runBy", "gbr:u", "U runs Joint Lab.")
+        + statement("gbr:j", "gba:founder", "gbr:g", "G founded Joint Lab.")
+        + statement("gbr:pr", "gba:founder", "gbr:g", "G wrote A Policy."),
+        "joint.ttl",
+    )
+    collab = collaboration_graph(load([joint]))
+    assert _kinds(collab, "j", "u") == [("runs", None)]
+    assert _kinds(collab, "j", "g") == [("runs", None)]
+    assert _kinds(collab, "g", "u") == [("co-running", _id("j"))]
+    assert collab.edges[_id("g"), _id("u")]["ties"][0]["via_label"] == "Joint Lab"
+    assert not collab.has_node(_id("pr"))  # a policy is not an actor: its founder ties nothing
+    places = place_graph(collab)
+    assert places.edges[_id("x-city"), _id("y-city")]["weight"] == 2  # U–Joint Lab and U–G

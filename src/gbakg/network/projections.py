@@ -49,6 +49,7 @@ _ORG_CLASSES = set(ORGANISATION_CLASSES)
 # programme) of one programme are tied to each other.
 PROGRAMME_RUNNER = "gba:runBy"
 PROGRAMME_PARTICIPANT = "gba:participatesIn"
+FOUNDER = "gba:founder"
 
 # The analysis vocabulary for results written back as RDF (kept out of the curated ontology).
 GBX = Namespace("https://w3id.org/gbakg/analysis#")
@@ -206,10 +207,12 @@ def collaboration_graph(graph: Graph, full: nx.MultiDiGraph | None = None) -> nx
 
     Ties: two parties of one agreement (``agreement``); a member and the organisation of a
     ``org:Membership`` (``membership``) and two members of one organisation (``co-membership``);
-    runners and participants of one programme (``programme``); an asserted
-    ``gba:collaboratesWith`` (``collaboratesWith``). Each edge keeps ``ties`` (dicts with ``kind``,
-    ``via`` and ``via_label`` of the agreement/organisation/programme, ``evidence``) and
-    ``weight`` = the number of ties. Every organisation and place is a node, linked or not.
+    runners and participants of one programme (``programme``); an organisation and whoever runs
+    or founded it (``runs``: ``gba:runBy``, ``gba:founder``) and two such hosts of one joint
+    institution (``co-running``); an asserted ``gba:collaboratesWith`` (``collaboratesWith``).
+    Each edge keeps ``ties`` (dicts with ``kind``, ``via`` and ``via_label`` of the
+    agreement/organisation/programme, ``evidence``) and ``weight`` = the number of ties.
+    Every organisation and place is a node, linked or not.
     """
     full = full if full is not None else full_graph(graph)
     places, _ = place_classes(graph)
@@ -254,6 +257,12 @@ def collaboration_graph(graph: Graph, full: nx.MultiDiGraph | None = None) -> nx
             people = sorted([*rels.get(PROGRAMME_RUNNER, []), *participants.get(node, [])], key=lambda t: t[0])
             for (a, ea), (b, eb) in combinations(people, 2):
                 tie(a, b, "programme", node, _merge(ea, eb))
+        elif kind in actor_types:
+            hosts = sorted([*rels.get(PROGRAMME_RUNNER, []), *rels.get(FOUNDER, [])], key=lambda t: t[0])
+            for host, ev in hosts:
+                tie(node, host, "runs", None, ev)
+            for (a, ea), (b, eb) in combinations(hosts, 2):
+                tie(a, b, "co-running", node, _merge(ea, eb))
         for other, ev in rels.get("gba:collaboratesWith", []):
             tie(node, other, "collaboratesWith", None, ev)
     for organisation, members in members_of.items():

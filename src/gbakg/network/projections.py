@@ -23,7 +23,8 @@ from rdflib.namespace import PROV, RDF, RDFS, SKOS, XSD
 
 from gbakg.names import label_rank
 from gbakg.network.graphs import home_places
-from gbakg.rdf.evidence import Citation, EvidenceIndex
+from gbakg.network.triples import LABEL, TITLE, TYPE, Blank, Lit, Term, Triples, read
+from gbakg.rdf.evidence import Citation
 from gbakg.vocabulary import (
     GBA,
     GBR,
@@ -37,8 +38,13 @@ from gbakg.vocabulary import (
     curie,
 )
 
-_NOT_NODES = {SKOS.ConceptScheme, RDF.Statement}
-_SKIP_PREDICATES = {RDF.type, PROV.wasDerivedFrom, GBA.quote, SKOS.inScheme, SKOS.topConceptOf}
+# Plain-string forms of the terms the projections look for (see gbakg.network.triples).
+_NOT_NODES = {str(SKOS.ConceptScheme), str(RDF.Statement)}
+_SKIP_PREDICATES = {str(p) for p in (RDF.type, PROV.wasDerivedFrom, GBA.quote, SKOS.inScheme, SKOS.topConceptOf)}
+_NAMING = {str(p) for p in NAMING_PREDICATES}
+_ALT_LABEL, _STAGE = str(SKOS.altLabel), str(GBA.ValueChainStage)
+_ENTITY, _SOURCE, _ONTOLOGY = str(GBR), str(GBS), str(GBA)
+_KIND = {str: "URIRef", Blank: "BNode", Lit: "Literal"}  # sort order of objects, as rdflib's term types
 
 # Used when the ontology is not loaded; with it, subclasses declared there are added.
 _PLACE_CLASSES = set(PLACE_CLASSES)
@@ -58,23 +64,33 @@ _COMMUNITY = "https://w3id.org/gbakg/analysis/community/"
 Evidence = dict[str, str]
 
 
-def evidence_index(graph: Graph) -> dict[tuple, list[Evidence]]:
-    """Map each backed triple (s, p, o) to its evidence: source IRI, source title and quote.
+def evidence_index(data: Graph | Any) -> dict[tuple, list[Evidence]]:
+    """Map each backed triple (s, p, o), as plain values (see :mod:`gbakg.network.triples`), to its
+    evidence: source CURIE, source title and quote.
 
     A qualified node's own evidence is filed under ``(node, None, None)``. Read through
     :class:`gbakg.rdf.evidence.EvidenceIndex`, the one reader of evidence.
     """
-    titles = {s: str(t) for s, t in graph.subject_objects(RDFS.label) if str(s).startswith(str(GBS))}
+    return _evidence(read(data))
+
+
+def _evidence(triples: Triples) -> dict[tuple, list[Evidence]]:
+    titles: dict[str, str] = {}
+    for s, pairs in triples.out.items():
+        if s.startswith(_SOURCE):
+            names = [o.value for p, o in pairs if p == LABEL and isinstance(o, Lit)]
+            if names:
+                titles[s] = names[0]
 
     def record(c: Citation) -> Evidence:
         source = c.source
         return {
             "source": curie(str(source)) if source is not None else "",
-            "title": titles.get(source, "") if source is not None else "",
+            "title": titles.get(str(source), "") if source is not None else "",
             "quote": c.quote,
         }
 
-    citations = EvidenceIndex(graph)
+    citations = triples.evidence
     index: dict[tuple, list[Evidence]] = defaultdict(list)
     for triple, found in citations.backed_triples().items():
         index[triple] = [record(c) for c in found]
@@ -83,24 +99,30 @@ def evidence_index(graph: Graph) -> dict[tuple, list[Evidence]]:
     return index
 
 
-def _class_closure(graph: Graph, roots: Iterable[URIRef], defaults: set[URIRef]) -> set[str]:
+def _class_closure(triples: Triples, roots: Iterable[URIRef], defaults: set[URIRef]) -> set[str]:
     """CURIEs of ``roots`` and every class the loaded ontology declares beneath them."""
-    found = set(defaults)
+    found = {str(c) for c in defaults}
     for root in roots:
-        found.update(c for c in graph.transitive_subjects(RDFS.subClassOf, root) if isinstance(c, URIRef))
-    return {curie(str(c)) for c in found}
+        found.update(triples.subclasses(str(root)))
+    return {curie(c) for c in found}
 
 
-def place_classes(graph: Graph) -> tuple[set[str], set[str]]:
+def place_classes(data: Graph | Any) -> tuple[set[str], set[str]]:
     """(every place class, the classes actors are aggregated to: cities and regions), as CURIEs."""
-    return _class_closure(graph, [GBA.Place], _PLACE_CLASSES), _class_closure(graph, _HOME_CLASSES, _HOME_CLASSES)
+    triples = read(data)
+    return (
+        _class_closure(triples, [GBA.Place], _PLACE_CLASSES),
+        _class_closure(triples, _HOME_CLASSES, _HOME_CLASSES),
+    )
 
 
 def full_graph(
-    graph: Graph, *, include_vocabulary: bool = True, include_sources: bool = False, lang: str = "en"
+    data: Graph | Any, *, include_vocabulary: bool = True, include_sources: bool = False, lang: str = "en"
 ) -> nx.MultiDiGraph:
     """Every entity as a node, every entity-to-entity triple as an edge keyed by its predicate.
 
+    ``data`` is an rdflib Graph or a pyoxigraph Store (its default graph; the persistent store of
+    ``gbakg query`` skips parsing altogether); both give the same graph.
     Nodes carry ``iri``, ``label``, ``type`` (CURIE of the most specific asserted class),
     ``aliases``, ``evidence`` (a qualified node's own, else the evidence for its type), ``place``
     (where it is located), ``home`` (the city or region it aggregates to, see
@@ -110,57 +132,62 @@ def full_graph(
     Value-chain stages are nodes unless ``include_vocabulary`` is false; sources become nodes,
     linked by ``prov:wasDerivedFrom`` from what they attest, only with ``include_sources``.
     ``lang="zh"`` labels nodes with their Chinese name where they have one (English otherwise).
+    The graph attribute ``classes`` keeps the place, home and actor classes it was built with.
     """
-    depth: dict[URIRef, int] = {}
+    triples = read(data)
+    depth: dict[str, int] = {}
 
-    def rank(cls: URIRef) -> tuple[bool, int, str]:
+    def rank(cls: str) -> tuple[bool, int, str]:
         # the most specific class: a gba: class over an imported one, then the deepest, then by IRI
         if cls not in depth:
-            depth[cls] = sum(1 for _ in graph.transitive_objects(cls, RDFS.subClassOf))
-        return (str(cls).startswith(str(GBA)), depth[cls], str(cls))
+            depth[cls] = len(triples.superclasses(cls))
+        return (cls.startswith(_ONTOLOGY), depth[cls], cls)
 
-    types: dict[URIRef, URIRef] = {}
-    for s, cls in graph.subject_objects(RDF.type):
-        if isinstance(s, URIRef) and s.startswith(str(GBR)) and isinstance(cls, URIRef) and cls not in _NOT_NODES:
-            if cls == GBA.ValueChainStage and not include_vocabulary:
+    types: dict[str, str] = {}
+    for s, classes in triples.types.items():
+        if not s.startswith(_ENTITY) or isinstance(s, Blank):
+            continue
+        for cls in classes:
+            if isinstance(cls, (Lit, Blank)) or cls in _NOT_NODES:
+                continue
+            if cls == _STAGE and not include_vocabulary:
                 continue
             if s not in types or rank(cls) > rank(types[s]):
                 types[s] = cls
 
-    # rdflib's triple order changes from one process to the next: everything is sorted here, so the
+    # Input order changes from one process (and store) to the next: everything is sorted here, so the
     # same data always gives the same graph (and the same seeded communities and samples).
-    evidence = evidence_index(graph)
+    evidence = _evidence(triples)
     g = nx.MultiDiGraph()
     for node in sorted(types):
-        own = evidence.get((node, None, None)) or evidence.get((node, RDF.type, types[node]), [])
-        g.add_node(str(node), iri=str(node), label=_slug(node), type=curie(str(types[node])), evidence=_sorted(own))
+        own = evidence.get((node, None, None)) or evidence.get((node, TYPE, types[node]), [])
+        g.add_node(node, iri=node, label=_slug(node), type=curie(types[node]), evidence=_sorted(own))
 
-    labels: dict[URIRef, list[tuple[int, str]]] = defaultdict(list)
+    labels: dict[str, list[tuple[int, str]]] = defaultdict(list)
     edges = []
 
-    def ordered(node: URIRef) -> list[tuple[Any, Any]]:
-        return sorted(graph.predicate_objects(node), key=lambda po: (str(po[0]), type(po[1]).__name__, str(po[1])))
+    def ordered(node: str) -> list[tuple[str, Term]]:
+        return sorted(triples.out.get(node, ()), key=lambda po: (po[0], _KIND[type(po[1])], _text(po[1])))
 
     for s, p, o in ((node, p, o) for node in sorted(types) for p, o in ordered(node)):
         if p in _SKIP_PREDICATES:
             continue
-        attrs = g.nodes[str(s)]
-        if p in NAMING_PREDICATES:
-            if isinstance(o, Literal) and p == RDFS.label:
-                labels[s].append((label_rank(o.language, lang), str(o)))
-            elif isinstance(o, Literal) and p == SKOS.altLabel:
-                attrs.setdefault("aliases", []).append(str(o))
+        attrs = g.nodes[s]
+        if p in _NAMING:
+            if isinstance(o, Lit) and p == LABEL:
+                labels[s].append((label_rank(o.language, lang), o.value))
+            elif isinstance(o, Lit) and p == _ALT_LABEL:
+                attrs.setdefault("aliases", []).append(o.value)
             continue
-        key = curie(str(p))
-        if isinstance(o, Literal):
-            value = o.toPython() if o.datatype is not None else str(o)
-            value = value if type(value) in (int, float, bool) else str(o)  # a Literal is a str subclass
+        key = curie(p)
+        if isinstance(o, Lit):
+            value = o.python()
             attrs[key] = value if key not in attrs else [*_as_list(attrs[key]), value]
         elif o in types:
             ev = evidence.get((s, p, o)) or evidence.get((s, None, None), [])
-            edges.append((str(s), str(o), key, ev))
-        elif isinstance(o, URIRef) and not o.startswith(str(GBR)):
-            value = curie(str(o))  # an ontology term such as gba:Planned
+            edges.append((s, o, key, ev))
+        elif not isinstance(o, Blank) and not o.startswith(_ENTITY):
+            value = curie(o)  # an ontology term such as gba:Planned
             attrs[key] = value if key not in attrs else [*_as_list(attrs[key]), value]
         # BNodes and gbr: resources without a type are not entities: nothing to link to
     for tail, head, relation, ev in sorted(edges, key=lambda e: e[:3]):
@@ -168,41 +195,51 @@ def full_graph(
         if relation == "gba:locatedIn" and "place" not in g.nodes[tail]:
             g.nodes[tail]["place"] = head  # the first in IRI order when there are several
     for node, names in labels.items():
-        g.nodes[str(node)]["label"] = min(names)[1]
+        g.nodes[node]["label"] = min(names)[1]
     for _, attrs in g.nodes(data=True):
         for key, value in attrs.items():
             if isinstance(value, list) and key != "evidence":
                 value.sort(key=lambda v: (type(v).__name__, str(v)))
 
-    places, homes = place_classes(graph)
+    places, homes = place_classes(triples)
+    actors = places | _class_closure(triples, [GBA.Organization, ORG.Organization], _ORG_CLASSES)
+    g.graph["classes"] = {"places": places, "homes": homes, "actors": actors}
     for node_id, home in home_places(g, places, homes).items():
         g.nodes[node_id]["home"] = home
     if include_sources:
-        _add_sources(graph, g)
+        _add_sources(triples, g)
     return g
 
 
-def _add_sources(graph: Graph, g: nx.MultiDiGraph) -> None:
+def _text(term: Term) -> str:
+    return term.value if isinstance(term, Lit) else str(term)
+
+
+def _add_sources(triples: Triples, g: nx.MultiDiGraph) -> None:
     """Source nodes, and a ``prov:wasDerivedFrom`` edge from every node whose own evidence cites one."""
-    by_curie: dict[str, URIRef] = {}
-    for source in graph.subjects(RDF.type, GBA.Source):
-        if isinstance(source, URIRef):
-            by_curie[curie(str(source))] = source
-            title = graph.value(source, RDFS.label) or graph.value(source, URIRef("http://purl.org/dc/terms/title"))
-            g.add_node(str(source), iri=str(source), label=str(title or curie(str(source))), type="gba:Source")
-            g.nodes[str(source)]["evidence"] = []
+    by_curie: dict[str, str] = {}
+    for source in sorted(triples.instances(str(GBA.Source))):
+        if isinstance(source, Blank):
+            continue
+        by_curie[curie(source)] = source
+        pairs = triples.out.get(source, [])
+        title = next((o.value for p, o in pairs if p == LABEL and isinstance(o, Lit)), None) or next(
+            (o.value for p, o in pairs if p == TITLE and isinstance(o, Lit)), None
+        )
+        g.add_node(source, iri=source, label=title or curie(source), type="gba:Source")
+        g.nodes[source]["evidence"] = []
     for node, attrs in list(g.nodes(data=True)):
         for ev in attrs.get("evidence", []):
             cited = by_curie.get(ev["source"])
             if cited is not None:
                 key = "prov:wasDerivedFrom"
-                if g.has_edge(node, str(cited), key=key):
-                    g.edges[node, str(cited), key]["evidence"].append(ev)
+                if g.has_edge(node, cited, key=key):
+                    g.edges[node, cited, key]["evidence"].append(ev)
                 else:
-                    g.add_edge(node, str(cited), key=key, relation=key, evidence=[ev])
+                    g.add_edge(node, cited, key=key, relation=key, evidence=[ev])
 
 
-def collaboration_graph(graph: Graph, full: nx.MultiDiGraph | None = None) -> nx.Graph:
+def collaboration_graph(data: Graph | Any = None, full: nx.MultiDiGraph | None = None) -> nx.Graph:
     """Actors (organisations, places, and whoever is tied) linked wherever they work together.
 
     Ties: two parties of one agreement (``agreement``); a member and the organisation of a
@@ -214,9 +251,8 @@ def collaboration_graph(graph: Graph, full: nx.MultiDiGraph | None = None) -> nx
     agreement/organisation/programme, ``evidence``) and ``weight`` = the number of ties.
     Every organisation and place is a node, linked or not.
     """
-    full = full if full is not None else full_graph(graph)
-    places, _ = place_classes(graph)
-    actor_types = places | _class_closure(graph, [GBA.Organization, ORG.Organization], _ORG_CLASSES)
+    full = full if full is not None else full_graph(data)
+    actor_types = full.graph["classes"]["actors"]
     collab = nx.Graph()
     for node, attrs in full.nodes(data=True):
         if attrs.get("type") in actor_types:
@@ -368,7 +404,7 @@ def _camel(name: str) -> str:
     return head + "".join(part.capitalize() for part in rest)
 
 
-def _slug(iri: URIRef) -> str:
+def _slug(iri: str) -> str:
     return str(iri)[len(str(GBR)) :] if str(iri).startswith(str(GBR)) else str(iri)
 
 

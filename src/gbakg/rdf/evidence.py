@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from typing import Any
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF
@@ -86,6 +87,9 @@ class Citation:
     triple: tuple[Node, Node, Node] | None
 
 
+_PARTS = (GBA.quote, PROV.wasDerivedFrom, RDF.subject, RDF.predicate, RDF.object)
+
+
 class EvidenceIndex:
     """Every citation of a graph, read in one pass over the evidence predicates.
 
@@ -104,11 +108,23 @@ class EvidenceIndex:
     ['A is in B']
     """
 
-    def __init__(self, graph: Graph) -> None:
-        parts: dict[Node, dict[Node, Node]] = {}
-        for predicate in (GBA.quote, PROV.wasDerivedFrom, RDF.subject, RDF.predicate, RDF.object):
-            for node, value in graph.subject_objects(predicate):  # the predicate index: nothing else is read
-                parts.setdefault(node, {})[predicate] = value
+    def __init__(self, graph: Graph | None = None) -> None:
+        parts: dict[Any, dict[URIRef, Any]] = {}
+        for predicate in _PARTS if graph is not None else ():
+            for node, value in graph.subject_objects(predicate):  # type: ignore[union-attr]
+                parts.setdefault(node, {})[predicate] = value  # the predicate index: nothing else is read
+        self._index(parts)
+
+    @classmethod
+    def from_parts(cls, parts: dict[Any, dict[URIRef, Any]]) -> EvidenceIndex:
+        """An index of evidence read elsewhere (e.g. from Oxigraph as plain values): for each evidence
+        node, its values of ``gba:quote``, ``prov:wasDerivedFrom``, ``rdf:subject``, ``rdf:predicate``
+        and ``rdf:object``, keyed by those predicates."""
+        index = cls()
+        index._index(parts)
+        return index
+
+    def _index(self, parts: dict[Any, dict[URIRef, Any]]) -> None:
         #: each rdf:Statement node with the triple it backs (whether or not it carries a quote)
         self.statements: dict[Node, tuple[Node, Node, Node]] = {}
         self._by_triple: dict[tuple[Node, Node, Node], list[Citation]] = {}

@@ -1,0 +1,158 @@
+"""The triples the projections read, as plain Python values, from an rdflib Graph or an Oxigraph store.
+
+Projections used to walk an rdflib Graph; at a million triples parsing into rdflib alone took most of
+a minute. Reading an Oxigraph store (the persistent one ``gbakg query`` keeps) is one pass over its
+quads, and both inputs become the same plain values here, so there is one projection code path and
+the two cannot drift apart: IRIs are ``str``, blank nodes :class:`Blank`, literals :class:`Lit`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any, NamedTuple
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
+
+from gbakg.rdf.evidence import EvidenceIndex
+from gbakg.vocabulary import GBA, GBR, GBS
+
+Term = Any  # str (an IRI) | Blank | Lit
+
+
+class Blank(str):
+    """A blank node's identifier (kept apart from IRIs, which are plain ``str``)."""
+
+
+class Lit(NamedTuple):
+    """A literal: its lexical form, language tag and datatype IRI (None where there is none)."""
+
+    value: str
+    language: str | None
+    datatype: str | None
+
+    def python(self) -> int | float | bool | str:
+        """The value as rdflib's ``toPython`` gives it for numbers and booleans, a decimal in its
+        canonical form (Oxigraph's, whatever the input wrote), else the lexical form."""
+        if self.datatype is None:
+            return self.value
+        if self.datatype == _XSD_DECIMAL:  # as Oxigraph keeps it: 1.50 -> 1.5, 130.0 -> 130
+            try:
+                return format(Decimal(self.value).normalize(), "f")
+            except InvalidOperation:
+                return self.value
+        value = Literal(self.value, datatype=URIRef(self.datatype)).toPython()
+        return value if type(value) in (int, float, bool) else self.value
+
+
+TYPE, SUBCLASS, LABEL, TITLE = str(RDF.type), str(RDFS.subClassOf), str(RDFS.label), str(DCTERMS.title)
+_EVIDENCE = {str(p): p for p in (GBA.quote, PROV.wasDerivedFrom, RDF.subject, RDF.predicate, RDF.object)}
+_ENTITY, _SOURCE = str(GBR), str(GBS)
+
+
+@dataclass
+class Triples:
+    """What the projections need, read in one pass: types, entities' and sources' own triples,
+    the class hierarchy and the evidence."""
+
+    types: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    out: dict[str, list[tuple[str, Term]]] = field(default_factory=lambda: defaultdict(list))
+    subclass: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    evidence: EvidenceIndex = field(default_factory=lambda: EvidenceIndex.from_parts({}))
+
+    def superclasses(self, cls: str) -> set[str]:
+        """``cls`` and every class above it (``rdfs:subClassOf*``)."""
+        return _closure(cls, self.subclass)
+
+    def subclasses(self, cls: str) -> set[str]:
+        """``cls`` and every class beneath it."""
+        below: dict[str, list[str]] = defaultdict(list)
+        for sub, supers in self.subclass.items():
+            for sup in supers:
+                below[sup].append(sub)
+        return _closure(cls, below)
+
+    def instances(self, cls: str) -> set[str]:
+        """Subjects typed ``cls`` (as asserted; no inference)."""
+        return {s for s, classes in self.types.items() if cls in classes}
+
+
+def _closure(start: str, step: dict[str, list[str]]) -> set[str]:
+    seen, todo = {start}, [start]
+    while todo:
+        for nxt in step.get(todo.pop(), ()):
+            if nxt not in seen:
+                seen.add(nxt)
+                todo.append(nxt)
+    return seen
+
+
+def read(data: Graph | Any) -> Triples:
+    """The triples of an rdflib Graph or a pyoxigraph Store (its default graph), as plain values."""
+    if isinstance(data, Triples):
+        return data
+    if isinstance(data, Graph):
+        return _collect(_from_rdflib(data))
+    return _collect(_from_oxigraph(data))
+
+
+def _collect(triples: Iterable[tuple[str, str, Term]]) -> Triples:
+    found = Triples()
+    parts: dict[Term, dict[URIRef, Any]] = {}
+    for s, p, o in triples:
+        if p in _EVIDENCE:
+            key = _EVIDENCE[p]
+            parts.setdefault(s, {})[key] = o.value if key == GBA.quote and isinstance(o, Lit) else o
+        if p == TYPE:
+            found.types[s].append(o)
+        elif p == SUBCLASS:
+            found.subclass[s].append(o)
+        if s.startswith(_ENTITY) or (s.startswith(_SOURCE) and p in (LABEL, TITLE, TYPE)):
+            found.out[s].append((p, o))
+    found.evidence = EvidenceIndex.from_parts(parts)
+    return found
+
+
+def _from_rdflib(graph: Graph) -> Iterator[tuple[str, str, Term]]:
+    def term(t: Any) -> Term:
+        if isinstance(t, Literal):
+            datatype = str(t.datatype) if t.datatype is not None and t.language is None else None
+            return Lit(str(t), t.language, None if datatype == _XSD_STRING else datatype)
+        return Blank(t) if isinstance(t, BNode) else str(t)
+
+    for s, p, o in graph:
+        yield term(s), str(p), term(o)
+
+
+def _from_oxigraph(store: Any) -> Iterator[tuple[str, str, Term]]:
+    import pyoxigraph as ox
+
+    def term(t: Any) -> Term:
+        if isinstance(t, ox.Literal):
+            datatype = t.datatype.value
+            plain = t.language is not None or datatype == _XSD_STRING
+            return Lit(t.value, t.language, None if plain else datatype)
+        return Blank(t.value) if isinstance(t, ox.BlankNode) else t.value
+
+    cache: dict[Any, Term] = {}  # IRIs repeat (predicates, classes, sources): convert each once
+    for quad in store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
+        s, p, o = quad.subject, quad.predicate, quad.object
+        if isinstance(s, ox.Triple) or isinstance(o, ox.Triple):
+            continue  # RDF-star quoted triples are not in our model
+        if isinstance(o, ox.Literal):
+            obj = term(o)
+        else:
+            obj = cache.get(o)
+            if obj is None:
+                obj = cache[o] = term(o)
+        pred = cache.get(p)
+        if pred is None:
+            pred = cache[p] = p.value
+        yield term(s), pred, obj
+
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_XSD_DECIMAL = "http://www.w3.org/2001/XMLSchema#decimal"

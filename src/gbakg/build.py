@@ -100,19 +100,8 @@ def term_labels(graph: Any) -> dict[str, str]:
     """English labels of the ontology's terms (classes, properties, values) by CURIE.
 
     The explorer's legend and link labels use them, so they read as the ontology names things.
+    ``graph`` is an rdflib Graph or an Oxigraph store.
     """
-    from rdflib import Literal, URIRef
-    from rdflib.namespace import RDFS
+    from gbakg.network.triples import read
 
-    from gbakg.vocabulary import curie
-
-    labels: dict[str, str] = {}
-    for term, label in graph.subject_objects(RDFS.label):
-        short = curie(str(term))
-        if not isinstance(term, URIRef) or not isinstance(label, Literal) or short == str(term):
-            continue
-        if short.startswith(("gbr:", "gbs:")) or label.language not in (None, "en"):
-            continue
-        if label.language == "en" or short not in labels:
-            labels[short] = str(label)
-    return labels
+    return read(graph).term_labels()

@@ -10,7 +10,15 @@ from typing import Any
 
 import click
 
-from gbakg.cli.kit import format_option, graph_options, label_lang, lang_option, load_graph, projection_option
+from gbakg.cli.kit import (
+    format_option,
+    graph_options,
+    label_lang,
+    lang_option,
+    load_graph,
+    open_data,
+    projection_option,
+)
 from gbakg.export import FORMATS as EXPORT_FORMATS
 from gbakg.network.options import (
     COMMUNITY_METHODS,
@@ -36,36 +44,33 @@ _RDF_OUT = click.option(
 )
 
 
-def _project(graph: Any, projection: str) -> Any:
+def _project(data: Any, projection: str) -> tuple[Any, Any]:
+    """(the projection asked for, the full graph it was made from)."""
     from gbakg.network.projections import collaboration_graph, full_graph, place_graph
 
-    full = full_graph(graph, lang=label_lang())
+    full = full_graph(data, lang=label_lang())
     if projection == "full":
-        return full
-    collab = collaboration_graph(graph, full)
-    return collab if projection == "collab" else place_graph(collab)
+        return full, full
+    collab = collaboration_graph(full=full)
+    return (collab if projection == "collab" else place_graph(collab)), full
 
 
-def _unplaced_note(graph: Any, g: Any) -> str:
+def _unplaced_note(full: Any, g: Any) -> str:
     """For the place graph: how many actors it could not place (people have no place of their own)."""
     unplaced = g.graph.get("unplaced")
     if unplaced is None:
         return ""
-    from gbakg.rdf.rules import instances
-    from gbakg.vocabulary import GBA
-
-    people = {str(p) for p in instances(graph, GBA.Person)}
-    others = len([n for n in unplaced if n not in people])
+    others = len([n for n in unplaced if full.nodes[n].get("type") != "gba:Person"])
     return f"; left out, having no place: {len(unplaced) - others} people and {others} other actor(s)"
 
 
-def _entity(graph: Any, g: Any, name: str, projection: str, hint: str = "; try --projection full") -> str:
+def _entity(data: Any, g: Any, name: str, projection: str, hint: str = "; try --projection full") -> str:
     """Resolve a name the user typed and check it is a node of the projection."""
     from gbakg.errors import InputError
-    from gbakg.rdf.resolve import resolve
+    from gbakg.sparql.engine import resolve
     from gbakg.vocabulary import curie
 
-    node = str(resolve(graph, name))
+    node = resolve(data, name).value
     if node not in g:
         shown = name if name == curie(node) else f"{name!r} ({curie(node)})"
         raise InputError(f"{shown} is not in the {PROJECTIONS[projection]}{hint}")
@@ -142,13 +147,12 @@ def centrality(
     from gbakg.network.centrality import rank
     from gbakg.network.projections import analysis_to_rdf
 
-    graph = load_graph(graphs, with_curated)
-    g = _project(graph, projection)
+    g, full = _project(open_data(graphs, with_curated), projection)
     result = run(g, exact=exact, threshold=threshold, k=pivots, seed=seed)
     rows = rank(result["rows"], measure, top)
     _note(
         f"{PROJECTIONS[projection]}: {result['nodes']} nodes, {result['edges']} links; {result['method']}; "
-        f"ranked by {measure}" + _unplaced_note(graph, g),
+        f"ranked by {measure}" + _unplaced_note(full, g),
         fmt,
     )
     columns = [
@@ -207,9 +211,9 @@ def path(
     from gbakg.network.explain import path_rows, path_text
     from gbakg.network.paths import shortest_paths
 
-    graph = load_graph(graphs, with_curated)
-    g = _project(graph, projection)
-    a, b = _entity(graph, g, source, projection), _entity(graph, g, target, projection)
+    data = open_data(graphs, with_curated)
+    g, _ = _project(data, projection)
+    a, b = _entity(data, g, source, projection), _entity(data, g, target, projection)
     if a == b:
         click.echo(f"{g.nodes[a]['label']} is both ends: a path of no hops.")
         return
@@ -246,9 +250,9 @@ def neighbors(
     from gbakg.network.explain import neighbor_rows, neighbors_text
     from gbakg.network.paths import neighbors as run
 
-    graph = load_graph(graphs, with_curated)
-    g = _project(graph, projection)
-    node = _entity(graph, g, entity, projection)
+    data = open_data(graphs, with_curated)
+    g, _ = _project(data, projection)
+    node = _entity(data, g, entity, projection)
     rows = run(g, node, depth, graph_name=PROJECTIONS[projection], through_vocabulary=through_vocabulary)
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
@@ -286,8 +290,7 @@ def communities(
     from gbakg.network.communities import communities as run
     from gbakg.network.projections import analysis_to_rdf
 
-    graph = load_graph(graphs, with_curated)
-    g = _project(graph, projection)
+    g, _ = _project(open_data(graphs, with_curated), projection)
     methods = ("louvain", "greedy") if method == "both" else (method,)
     result = run(g, methods=methods, seed=seed, resolution=resolution)
     rows = []
@@ -331,7 +334,7 @@ def value_chain(fmt: str, graphs: tuple[str, ...], with_curated: bool) -> None:
     from gbakg.network.projections import full_graph
     from gbakg.network.valuechain import value_chain as run
 
-    result = run(full_graph(load_graph(graphs, with_curated), lang=label_lang()))
+    result = run(full_graph(open_data(graphs, with_curated), lang=label_lang()))
     if fmt == "json":
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
     elif fmt == "csv":
@@ -360,9 +363,9 @@ def suggest(entity: str | None, by: str, top: int, fmt: str, graphs: tuple[str, 
     from gbakg.formats import render
     from gbakg.network.linkprediction import suggest as run
 
-    graph = load_graph(graphs, with_curated)
-    g = _project(graph, "collab")
-    node = _entity(graph, g, entity, "collab", ": suggestions are for actors") if entity else None
+    data = open_data(graphs, with_curated)
+    g, _ = _project(data, "collab")
+    node = _entity(data, g, entity, "collab", ": suggestions are for actors") if entity else None
     rows = run(g, top=top, by=by, node=node)
     columns = ["a_label", "b_label", "adamic_adar", "jaccard", "resource_allocation", "shared"]
     if fmt != "table":
@@ -404,8 +407,10 @@ def export(output: str, fmt: str | None, projection: str, graphs: tuple[str, ...
         raise InputError(
             f"--projection {projection} applies to graphml, gexf and json; {fmt} writes the whole RDF graph"
         )
-    graph = load_graph(graphs, with_curated)
-    text = rdf_text(graph, fmt) if fmt in RDF_FORMATS else network_text(_project(graph, projection), fmt)
+    if fmt in RDF_FORMATS:
+        text = rdf_text(load_graph(graphs, with_curated), fmt)
+    else:
+        text = network_text(_project(open_data(graphs, with_curated), projection)[0], fmt)
     if output == "-":
         click.echo(text, nl=False)
     else:
@@ -429,10 +434,10 @@ def brokers(place_a: str, place_b: str, top: int, fmt: str, graphs: tuple[str, .
     from gbakg.network.brokerage import side_of, within
     from gbakg.network.projections import collaboration_graph, full_graph
 
-    graph = load_graph(graphs, with_curated)
-    full = full_graph(graph, lang=label_lang())
-    collab = collaboration_graph(graph, full)
-    places = [_place(graph, full, name) for name in (place_a, place_b)]
+    data = open_data(graphs, with_curated)
+    full = full_graph(data, lang=label_lang())
+    collab = collaboration_graph(full=full)
+    places = [_place(data, full, name) for name in (place_a, place_b)]
     if places[0] == places[1]:
         raise InputError(f"{place_a!r} and {place_b!r} are the same place; brokers needs two different places")
     sides = [side_of(collab, within(full, place)) for place in places]
@@ -449,14 +454,12 @@ def brokers(place_a: str, place_b: str, top: int, fmt: str, graphs: tuple[str, .
     click.echo(render(rows, fmt, columns))
 
 
-def _place(graph: Any, full: Any, name: str) -> str:
+def _place(data: Any, full: Any, name: str) -> str:
     """Resolve a place for ``brokers``; anything else (an organisation, a person) is an input error."""
     from gbakg.errors import InputError
-    from gbakg.rdf.rules import instances
-    from gbakg.vocabulary import PLACE_CLASSES
 
-    node = _entity(graph, full, name, "full", "")
-    if not any(node in {str(n) for n in instances(graph, cls)} for cls in PLACE_CLASSES):
+    node = _entity(data, full, name, "full", "")
+    if full.nodes[node].get("type") not in full.graph["classes"]["places"]:
         kind = full.nodes[node].get("type") or "not typed as a place"
         raise InputError(f"{name} is not a place ({full.nodes[node]['label']}: {kind}); brokers takes two places")
     return node

@@ -134,6 +134,17 @@ def load_graph(graphs: tuple[str, ...], with_curated: bool):  # type: ignore[no-
     return graph
 
 
+def open_data(graphs: tuple[str, ...], with_curated: bool):  # type: ignore[no-untyped-def]
+    """The Oxigraph store of what the user asked for (as of ``--as-of``), for the analysis commands.
+
+    The same store ``gbakg query`` uses: persistent and reused while the files are unchanged (see
+    :mod:`gbakg.sparql.cache`), so a second analysis of a large graph parses nothing.
+    """
+    from gbakg.sparql.engine import open_store
+
+    return open_store(graph_files(graphs, with_curated))
+
+
 def graph_files(graphs: tuple[str, ...], with_curated: bool, *, ontology: bool = True) -> list:
     """The Turtle files an engine that reads files (Oxigraph) should load, honouring ``--as-of``.
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from gbakg.cli.kit import graph_options, label_lang, lang_option, load_graph
+from gbakg.cli.kit import graph_options, label_lang, lang_option, open_data
 from gbakg.network.options import MEASURES
 
 
@@ -48,25 +48,25 @@ def viz(
     Click a node or link for its evidence; search by name or alias; filter by class, place and
     value-chain stage. Entities are named by IRI, CURIE, label or alias.
     """
-    from gbakg.build import term_labels
     from gbakg.explorer.page import explorer_data, explorer_page
     from gbakg.fileio import atomic_write
     from gbakg.network.projections import full_graph
-    from gbakg.rdf.resolve import name_index, resolve
+    from gbakg.network.triples import read
+    from gbakg.sparql.engine import resolve
 
     if focus and path:
         raise click.UsageError("use --focus or --path, not both")
-    graph = load_graph(graphs, with_curated)
-    names = name_index(graph)
+    store = open_data(graphs, with_curated)
+    triples = read(store)
     data = explorer_data(
-        full_graph(graph, lang=label_lang()),
+        full_graph(triples, lang=label_lang()),
         title=title,
-        term_labels=term_labels(graph),
+        term_labels=triples.term_labels(),
         size_by=None if size_by == "none" else size_by,
         communities=communities,
-        focus=str(resolve(graph, focus, names)) if focus else None,
+        focus=resolve(store, focus).value if focus else None,
         depth=depth,
-        path=tuple(str(resolve(graph, name, names)) for name in path) if path else None,  # type: ignore[arg-type]
+        path=tuple(resolve(store, name).value for name in path) if path else None,  # type: ignore[arg-type]
         layout=layout,
     )
     written = atomic_write(out, explorer_page(data))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
 from itertools import combinations
 from typing import Any
 
@@ -74,6 +75,10 @@ def evidence_index(data: Graph | Any) -> dict[tuple, list[Evidence]]:
     return _evidence(read(data))
 
 
+# curie, remembered: predicates, classes and sources repeat hundreds of thousands of times
+short = lru_cache(maxsize=4096)(curie)
+
+
 def _evidence(triples: Triples) -> dict[tuple, list[Evidence]]:
     titles: dict[str, str] = {}
     for s, pairs in triples.out.items():
@@ -85,7 +90,7 @@ def _evidence(triples: Triples) -> dict[tuple, list[Evidence]]:
     def record(c: Citation) -> Evidence:
         source = c.source
         return {
-            "source": curie(str(source)) if source is not None else "",
+            "source": short(str(source)) if source is not None else "",
             "title": titles.get(str(source), "") if source is not None else "",
             "quote": c.quote,
         }
@@ -161,13 +166,14 @@ def full_graph(
     g = nx.MultiDiGraph()
     for node in sorted(types):
         own = evidence.get((node, None, None)) or evidence.get((node, TYPE, types[node]), [])
-        g.add_node(node, iri=node, label=_slug(node), type=curie(types[node]), evidence=_sorted(own))
+        g.add_node(node, iri=node, label=_slug(node), type=short(types[node]), evidence=_sorted(own))
 
     labels: dict[str, list[tuple[int, str]]] = defaultdict(list)
     edges = []
 
     def ordered(node: str) -> list[tuple[str, Term]]:
-        return sorted(triples.out.get(node, ()), key=lambda po: (po[0], _KIND[type(po[1])], _text(po[1])))
+        pairs = triples.out.get(node, [])
+        return sorted(pairs, key=lambda po: (po[0], _KIND[type(po[1])], _text(po[1]))) if len(pairs) > 1 else pairs
 
     for s, p, o in ((node, p, o) for node in sorted(types) for p, o in ordered(node)):
         if p in _SKIP_PREDICATES:
@@ -179,7 +185,7 @@ def full_graph(
             elif isinstance(o, Lit) and p == _ALT_LABEL:
                 attrs.setdefault("aliases", []).append(o.value)
             continue
-        key = curie(p)
+        key = short(p)
         if isinstance(o, Lit):
             value = o.python()
             attrs[key] = value if key not in attrs else [*_as_list(attrs[key]), value]
@@ -187,7 +193,7 @@ def full_graph(
             ev = evidence.get((s, p, o)) or evidence.get((s, None, None), [])
             edges.append((s, o, key, ev))
         elif not isinstance(o, Blank) and not o.startswith(_ENTITY):
-            value = curie(o)  # an ontology term such as gba:Planned
+            value = short(o)  # an ontology term such as gba:Planned
             attrs[key] = value if key not in attrs else [*_as_list(attrs[key]), value]
         # BNodes and gbr: resources without a type are not entities: nothing to link to
     for tail, head, relation, ev in sorted(edges, key=lambda e: e[:3]):
@@ -382,6 +388,8 @@ def analysis_to_rdf(
 
 
 def _sorted(evidence: Sequence[Evidence]) -> list[Evidence]:
+    if len(evidence) < 2:  # the usual case: one citation
+        return list(evidence)
     return sorted(evidence, key=lambda ev: (ev["source"], ev["quote"]))
 
 

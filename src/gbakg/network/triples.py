@@ -18,7 +18,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
 
 from gbakg.rdf.evidence import EvidenceIndex
-from gbakg.vocabulary import GBA, GBR, GBS
+from gbakg.vocabulary import GBA, GBR, GBS, curie
 
 Term = Any  # str (an IRI) | Blank | Lit
 
@@ -55,13 +55,27 @@ _ENTITY, _SOURCE = str(GBR), str(GBS)
 
 @dataclass
 class Triples:
-    """What the projections need, read in one pass: types, entities' and sources' own triples,
-    the class hierarchy and the evidence."""
+    """What the projections need: types, the class hierarchy, the evidence, and ``out``: each
+    entity's own triples (less ``rdf:type`` and evidence) and each source's label and title."""
 
     types: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     out: dict[str, list[tuple[str, Term]]] = field(default_factory=lambda: defaultdict(list))
     subclass: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     evidence: EvidenceIndex = field(default_factory=lambda: EvidenceIndex.from_parts({}))
+    named: dict[str, list[Lit]] = field(default_factory=lambda: defaultdict(list))  # other IRIs' labels
+
+    def term_labels(self) -> dict[str, str]:
+        """English labels of the ontology's terms (classes, properties, values) by CURIE, so the
+        explorer's legend and link labels read as the ontology names things."""
+        labels: dict[str, str] = {}
+        for term in sorted(self.named):
+            short = curie(term)
+            if short == term or short.startswith(("gbr:", "gbs:")):
+                continue
+            for label in self.named[term]:
+                if label.language == "en" or (label.language is None and short not in labels):
+                    labels[short] = label.value
+        return labels
 
     def superclasses(self, cls: str) -> set[str]:
         """``cls`` and every class above it (``rdfs:subClassOf*``)."""
@@ -96,7 +110,7 @@ def read(data: Graph | Any) -> Triples:
         return data
     if isinstance(data, Graph):
         return _collect(_from_rdflib(data))
-    return _collect(_from_oxigraph(data))
+    return _read_oxigraph(data)
 
 
 def _collect(triples: Iterable[tuple[str, str, Term]]) -> Triples:
@@ -110,8 +124,12 @@ def _collect(triples: Iterable[tuple[str, str, Term]]) -> Triples:
             found.types[s].append(o)
         elif p == SUBCLASS:
             found.subclass[s].append(o)
-        if s.startswith(_ENTITY) or (s.startswith(_SOURCE) and p in (LABEL, TITLE, TYPE)):
+        elif p in _EVIDENCE:
+            continue
+        elif s.startswith(_ENTITY) or (s.startswith(_SOURCE) and p in (LABEL, TITLE)):
             found.out[s].append((p, o))
+        elif p == LABEL and isinstance(o, Lit) and not isinstance(s, Blank):
+            found.named[s].append(o)
     found.evidence = EvidenceIndex.from_parts(parts)
     return found
 
@@ -127,31 +145,52 @@ def _from_rdflib(graph: Graph) -> Iterator[tuple[str, str, Term]]:
         yield term(s), str(p), term(o)
 
 
-def _from_oxigraph(store: Any) -> Iterator[tuple[str, str, Term]]:
+def _read_oxigraph(store: Any) -> Triples:
+    """Read by predicate and by query, so the work stays in Oxigraph: evidence from the five
+    evidence predicates, types from ``rdf:type``, then entities' and sources' own triples."""
     import pyoxigraph as ox
+
+    cache: dict[Any, Term] = {}  # IRIs repeat (predicates, classes, objects): convert each once
 
     def term(t: Any) -> Term:
         if isinstance(t, ox.Literal):
             datatype = t.datatype.value
             plain = t.language is not None or datatype == _XSD_STRING
             return Lit(t.value, t.language, None if plain else datatype)
-        return Blank(t.value) if isinstance(t, ox.BlankNode) else t.value
+        found = cache.get(t)
+        if found is None:
+            found = cache[t] = Blank(t.value) if isinstance(t, ox.BlankNode) else t.value
+        return found
 
-    cache: dict[Any, Term] = {}  # IRIs repeat (predicates, classes, sources): convert each once
-    for quad in store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
-        s, p, o = quad.subject, quad.predicate, quad.object
-        if isinstance(s, ox.Triple) or isinstance(o, ox.Triple):
-            continue  # RDF-star quoted triples are not in our model
-        if isinstance(o, ox.Literal):
-            obj = term(o)
-        else:
-            obj = cache.get(o)
-            if obj is None:
-                obj = cache[o] = term(o)
-        pred = cache.get(p)
-        if pred is None:
-            pred = cache[p] = p.value
-        yield term(s), pred, obj
+    def pairs(predicate: str) -> Iterator[tuple[Term, Term]]:
+        for quad in store.quads_for_pattern(None, ox.NamedNode(predicate), None, ox.DefaultGraph()):
+            if not isinstance(quad.subject, ox.Triple) and not isinstance(quad.object, ox.Triple):
+                yield term(quad.subject), term(quad.object)
+
+    found = Triples()
+    parts: dict[Term, dict[URIRef, Any]] = {}
+    for predicate, key in _EVIDENCE.items():
+        for s, o in pairs(predicate):
+            parts.setdefault(s, {})[key] = o.value if key == GBA.quote and isinstance(o, Lit) else o
+    found.evidence = EvidenceIndex.from_parts(parts)
+    for s, o in pairs(TYPE):
+        found.types[s].append(o)
+    for s, o in pairs(SUBCLASS):
+        found.subclass[s].append(o)
+    for predicate in (LABEL, TITLE):
+        for s, o in pairs(predicate):
+            if s.startswith(_SOURCE):
+                found.out[s].append((predicate, o))
+            elif predicate == LABEL and isinstance(o, Lit) and not isinstance(s, Blank) and not s.startswith(_ENTITY):
+                found.named[s].append(o)
+    skipped = ", ".join(f"<{p}>" for p in (TYPE, *_EVIDENCE))
+    own = (
+        f"SELECT ?s ?p ?o WHERE {{ ?s ?p ?o FILTER(STRSTARTS(STR(?s), {_ENTITY!r}) && ?p NOT IN ({skipped})) }}"
+    ).replace("'", '"')
+    for s, p, o in store.query(own, default_graph=ox.DefaultGraph()):
+        if not isinstance(o, ox.Triple):
+            found.out[term(s)].append((term(p), term(o)))
+    return found
 
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"

@@ -129,15 +129,16 @@ class EvidenceIndex:
         self.statements: dict[Node, tuple[Node, Node, Node]] = {}
         self._by_triple: dict[tuple[Node, Node, Node], list[Citation]] = {}
         self._own: dict[Node, list[Citation]] = {}
+        quote_, source_, subject_, predicate_, object_ = _PARTS  # rdflib makes a new term per attribute access
         for node, found in parts.items():
             triple = None
-            if RDF.subject in found and RDF.predicate in found and RDF.object in found:
-                triple = (found[RDF.subject], found[RDF.predicate], found[RDF.object])
+            if subject_ in found and predicate_ in found and object_ in found:
+                triple = (found[subject_], found[predicate_], found[object_])
                 self.statements[node] = triple
-            quote = found.get(GBA.quote)
+            quote = found.get(quote_)
             if quote is None:
                 continue
-            citation = Citation(node, found.get(PROV.wasDerivedFrom), str(quote), triple)
+            citation = Citation(node, found.get(source_), str(quote), triple)
             if triple is not None:
                 self._by_triple.setdefault(triple, []).append(citation)
             else:

@@ -50,6 +50,7 @@ class Lit(NamedTuple):
 
 TYPE, SUBCLASS, LABEL, TITLE = str(RDF.type), str(RDFS.subClassOf), str(RDFS.label), str(DCTERMS.title)
 _EVIDENCE = {str(p): p for p in (GBA.quote, PROV.wasDerivedFrom, RDF.subject, RDF.predicate, RDF.object)}
+_QUOTE_KEY = GBA.quote
 _ENTITY, _SOURCE = str(GBR), str(GBS)
 
 
@@ -119,7 +120,7 @@ def _collect(triples: Iterable[tuple[str, str, Term]]) -> Triples:
     for s, p, o in triples:
         if p in _EVIDENCE:
             key = _EVIDENCE[p]
-            parts.setdefault(s, {})[key] = o.value if key == GBA.quote and isinstance(o, Lit) else o
+            parts.setdefault(s, {})[key] = o.value if key == _QUOTE_KEY and isinstance(o, Lit) else o
         if p == TYPE:
             found.types[s].append(o)
         elif p == SUBCLASS:
@@ -128,7 +129,7 @@ def _collect(triples: Iterable[tuple[str, str, Term]]) -> Triples:
             continue
         elif s.startswith(_ENTITY) or (s.startswith(_SOURCE) and p in (LABEL, TITLE)):
             found.out[s].append((p, o))
-        elif p == LABEL and isinstance(o, Lit) and not isinstance(s, Blank):
+        elif p == LABEL and isinstance(o, Lit) and _is_term(s):
             found.named[s].append(o)
     found.evidence = EvidenceIndex.from_parts(parts)
     return found
@@ -145,12 +146,18 @@ def _from_rdflib(graph: Graph) -> Iterator[tuple[str, str, Term]]:
         yield term(s), str(p), term(o)
 
 
+def _is_term(subject: Term) -> bool:
+    """An IRI outside the entity namespace: an ontology or vocabulary term, whose label names it."""
+    return isinstance(subject, str) and not isinstance(subject, Blank) and not subject.startswith(_ENTITY)
+
+
 def _read_oxigraph(store: Any) -> Triples:
     """Read by predicate and by query, so the work stays in Oxigraph: evidence from the five
     evidence predicates, types from ``rdf:type``, then entities' and sources' own triples."""
     import pyoxigraph as ox
 
     cache: dict[Any, Term] = {}  # IRIs repeat (predicates, classes, objects): convert each once
+    default = ox.DefaultGraph()
 
     def term(t: Any) -> Term:
         if isinstance(t, ox.Literal):
@@ -159,37 +166,45 @@ def _read_oxigraph(store: Any) -> Triples:
             return Lit(t.value, t.language, None if plain else datatype)
         found = cache.get(t)
         if found is None:
-            found = cache[t] = Blank(t.value) if isinstance(t, ox.BlankNode) else t.value
+            # a quoted RDF-star triple is never an entity: a blank stands in for it
+            found = cache[t] = t.value if isinstance(t, ox.NamedNode) else Blank(str(t))
         return found
 
-    def pairs(predicate: str) -> Iterator[tuple[Term, Term]]:
-        for quad in store.quads_for_pattern(None, ox.NamedNode(predicate), None, ox.DefaultGraph()):
-            if not isinstance(quad.subject, ox.Triple) and not isinstance(quad.object, ox.Triple):
-                yield term(quad.subject), term(quad.object)
+    def select(text: str) -> Iterator[Any]:
+        return iter(store.query(text, default_graph=default))
 
     found = Triples()
-    parts: dict[Term, dict[URIRef, Any]] = {}
+
+    def node(t: Any) -> Term:  # as term(), without filling the cache: evidence nodes come once each
+        return t.value if isinstance(t, ox.NamedNode) else Blank(str(t))
+
+    parts: dict[Any, dict[URIRef, Any]] = {}
     for predicate, key in _EVIDENCE.items():
-        for s, o in pairs(predicate):
-            parts.setdefault(s, {})[key] = o.value if key == GBA.quote and isinstance(o, Lit) else o
+        quads = store.quads_for_pattern(None, ox.NamedNode(predicate), None, default)
+        if key == _QUOTE_KEY:
+            for quad in quads:
+                parts.setdefault(node(quad.subject), {})[key] = quad.object.value
+        else:
+            for quad in quads:
+                parts.setdefault(node(quad.subject), {})[key] = term(quad.object)
     found.evidence = EvidenceIndex.from_parts(parts)
-    for s, o in pairs(TYPE):
-        found.types[s].append(o)
-    for s, o in pairs(SUBCLASS):
-        found.subclass[s].append(o)
+    statement = f"<{RDF.Statement}>"
+    for s, o in select(f"SELECT ?s ?o WHERE {{ ?s <{TYPE}> ?o FILTER(?o != {statement}) }}"):
+        found.types[term(s)].append(term(o))
+    for s, o in select(f"SELECT ?s ?o WHERE {{ ?s <{SUBCLASS}> ?o }}"):
+        found.subclass[term(s)].append(term(o))
     for predicate in (LABEL, TITLE):
-        for s, o in pairs(predicate):
-            if s.startswith(_SOURCE):
-                found.out[s].append((predicate, o))
-            elif predicate == LABEL and isinstance(o, Lit) and not isinstance(s, Blank) and not s.startswith(_ENTITY):
-                found.named[s].append(o)
+        for quad in store.quads_for_pattern(None, ox.NamedNode(predicate), None, default):
+            subject, label = term(quad.subject), term(quad.object)
+            if subject.startswith(_SOURCE):
+                found.out[subject].append((predicate, label))
+            elif predicate == LABEL and isinstance(label, Lit) and _is_term(subject):
+                found.named[subject].append(label)
     skipped = ", ".join(f"<{p}>" for p in (TYPE, *_EVIDENCE))
-    own = (
-        f"SELECT ?s ?p ?o WHERE {{ ?s ?p ?o FILTER(STRSTARTS(STR(?s), {_ENTITY!r}) && ?p NOT IN ({skipped})) }}"
-    ).replace("'", '"')
-    for s, p, o in store.query(own, default_graph=ox.DefaultGraph()):
-        if not isinstance(o, ox.Triple):
-            found.out[term(s)].append((term(p), term(o)))
+    own = f'SELECT ?s ?p ?o WHERE {{ ?s ?p ?o FILTER(STRSTARTS(STR(?s), "{_ENTITY}") && ?p NOT IN ({skipped})) }}'
+    out = found.out
+    for s, p, o in select(own):
+        out[term(s)].append((term(p), term(o)))
     return found
 
 

@@ -153,6 +153,15 @@ def test_shared_posts_and_successions_pass(write_ttl):
         + post("post-bob", "bob", 'schema:startDate "2019"^^xsd:gYear', "Bob heads Alpha University")
     )
     assert validate(load([write_ttl(body)]), quotes=False).conforms
+    jointly = (  # one post a source shows held by two at once (co-directors), the role itself not shared
+        TINY_GRAPH
+        + PERSON
+        + BOB
+        + ROLE
+        + post("post-ann", "ann", 'gba:date "2020"^^xsd:gYear ; gba:sharedPost true')
+        + post("post-bob", "bob", 'gba:date "2020"^^xsd:gYear ; gba:sharedPost true', "Bob heads Alpha University")
+    )
+    assert validate(load([write_ttl(jointly, "jointly.ttl")]), quotes=False).conforms
     ended = (
         TINY_GRAPH
         + PERSON
@@ -216,6 +225,11 @@ def test_overreads_are_listed_for_review_not_failed(write_ttl):
         ("on 4 July", "2011-07", ("2011-07-04", "date")),  # a month-dated source: on or before its last day
         ("9月18日", "2019-09-18", ("2019-09-18", "date")),
         ("去年", "2022-01", ("2021", "gYear")),
+        ("April last year", "2024-07-03", ("2023-04", "gYearMonth")),
+        ("in May this year", "2024", ("2024-05", "gYearMonth")),
+        ("去年4月", "2024-07-03", ("2023-04", "gYearMonth")),
+        ("昨", "2020-04-23", ("2020-04-22", "date")),
+        ("Smarch last year", "2024-07-03", None),
         ("yesterday", "2024-05-01", ("2024-04-30", "date")),
         ("on Saturday", "2017-07", None),  # a month-precise source cannot place a weekday
         ("soon", "2017-07-03", None),

@@ -191,6 +191,9 @@ BAD = [
     ),
     pytest.param(_with(4, date="soon"), 6, "'soon' is neither", id="unresolvable-relative-date"),
     pytest.param(_with(1, source="nowhere"), 3, "unknown source 'nowhere'", id="unknown-source"),
+    pytest.param(
+        _with(1, predicate="gba:sharedPost", object="maybe"), 3, "'maybe' is not true or false", id="not-a-boolean"
+    ),
     pytest.param(_with(1, date="2024"), 3, "the date column belongs on the `a` row", id="date-on-plain-row"),
     pytest.param(_with(0, object="gba:Gizmo"), 2, "'gba:Gizmo' is not a class of the ontology", id="unknown-class"),
     pytest.param(

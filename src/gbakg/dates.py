@@ -119,12 +119,13 @@ def resolve_relative(phrase: str, source_date: Period) -> tuple[str, str] | None
     * ``this year`` / ``last year`` / ``next year``: the source's year, the one before, the one after;
     * ``this June`` / ``last June`` / ``next June``: that month in the source's year, or the nearest
       one before / after the source's month;
+    * ``April last year`` / ``去年4月`` (and this/next year): that month of that year;
     * ``on Saturday`` / ``Saturday`` / ``last Saturday``: the latest Saturday on or before the
       source's day (datelines report the past);
     * ``March 1``, ``1 March``, ``Dec. 22``, ``August 28th``, ``3月1日`` (no year): the latest such day
       on or before the source's date (its last day, for a source dated to the month).
 
-    Chinese ``今天 昨天 今年 去年 明年`` read as their English equivalents.
+    Chinese ``今天 昨天 昨 今年 去年 明年`` read as their English equivalents.
 
     >>> resolve_relative("last year", parse_date("2022-01"))
     ('2021', 'http://www.w3.org/2001/XMLSchema#gYear')
@@ -146,11 +147,15 @@ def resolve_relative(phrase: str, source_date: Period) -> tuple[str, str] | None
             return None
         d = day if text == "today" else day - timedelta(days=1)
         return d.isoformat(), XSD + "date"
+    year = day.year
+    month_of_year = _month_of_year(phrase.strip(), text)
+    if month_of_year is not None:
+        month, shift = month_of_year
+        return f"{year + shift:04d}-{month:02d}", XSD + "gYearMonth"
     match = _RELATIVE.fullmatch(text)
     if match is None:
         return None
     word, name = match.groups()
-    year = day.year
     if name == "year" and word in ("this", "last", "next"):
         return str(year + {"this": 0, "last": -1, "next": 1}[word]), XSD + "gYear"
     if name in _MONTHS and word in ("this", "last", "next", "in", None):
@@ -179,7 +184,25 @@ _CHINESE = {
     "今年": "this year",
     "去年": "last year",
     "明年": "next year",
+    "昨": "yesterday",
 }
+_ZH_MONTH_OF_YEAR = re.compile(r"(今年|去年|明年)(\d{1,2})月")
+_MONTH_OF_YEAR = re.compile(r"(?:in\s+)?(\w+)\s+(this|last|next)\s+year")
+_YEAR_SHIFT = {"this": 0, "last": -1, "next": 1, "今年": 0, "去年": -1, "明年": 1}
+
+
+def _month_of_year(raw: str, text: str) -> tuple[int, int] | None:
+    """``April last year``, ``去年4月``: (month, years from the source's year)."""
+    zh = _ZH_MONTH_OF_YEAR.fullmatch(raw)
+    if zh:
+        month = int(zh.group(2))
+        return (month, _YEAR_SHIFT[zh.group(1)]) if 1 <= month <= 12 else None
+    match = _MONTH_OF_YEAR.fullmatch(text)
+    if match and match.group(1) in _MONTHS:
+        return _MONTHS[match.group(1)], _YEAR_SHIFT[match.group(2)]
+    return None
+
+
 _ZH_MONTH_DAY = re.compile(r"(\d{1,2})月(\d{1,2})日")
 
 

@@ -136,12 +136,14 @@ def post_begins(graph: Graph, post: Node) -> Period | None:
 
 
 def sole_posts(graph: Graph) -> dict[tuple[Node, Node], list[Node]]:
-    """Posts of roles one person holds at a time, grouped by (organisation, role), in time order."""
+    """Posts of roles one person holds at a time, grouped by (organisation, role), in time order
+    (a role or a post marked ``gba:sharedPost true`` is held jointly and left out)."""
     groups: dict[tuple[Node, Node], list[Node]] = defaultdict(list)
     for post in graph.subjects(RDF.type, ORG.Membership):
         organization = graph.value(post, ORG.organization)
         for role in graph.objects(post, ORG.role):
-            if graph.value(role, GBA.sharedPost) != Literal(True) and organization is not None:
+            shared = Literal(True) in (graph.value(role, GBA.sharedPost), graph.value(post, GBA.sharedPost))
+            if not shared and organization is not None:
                 groups[(organization, role)].append(post)
     for posts in groups.values():
         posts.sort(key=lambda p: _begin_key(graph, p))

@@ -52,6 +52,7 @@ REUSED_PREDICATES: dict[URIRef, str] = {
     SCHEMA.foundingDate: "date",
     RDFS.label: "name",
     SKOS.altLabel: "name",
+    GBA.sharedPost: "boolean",
 }
 # Standard classes the data uses directly.
 REUSED_CLASSES = (ORG.Role, ORG.Membership)
@@ -345,6 +346,10 @@ class _Builder:
             if not _NUMBER.fullmatch(text):
                 raise TableError(f"{where}: {text!r} is not a number (write digits, with a '.' for decimals)")
             return Literal(text, datatype=XSD.decimal if "." in text else XSD.integer), None
+        if kind == "boolean":
+            if text not in ("true", "false"):
+                raise TableError(f"{where}: {text!r} is not true or false")
+            return Literal(text == "true"), None
         if kind == "text":
             return Literal(text), None
         iri = expand(text)

@@ -14,7 +14,7 @@ from conftest import ROOT
 from gbakg.errors import AnalysisError, InputError
 from gbakg.network.centrality import centrality, rank
 from gbakg.network.communities import communities
-from gbakg.network.graphs import home_places
+from gbakg.network.graphs import home_places, indexed
 from gbakg.network.linkprediction import suggest
 from gbakg.network.paths import neighbors, shortest_paths
 from gbakg.network.projections import full_graph
@@ -384,3 +384,36 @@ def test_a_tied_shortest_path_is_chosen_the_same_way_whatever_the_insertion_orde
         g.nodes[n]["label"] = n
     (path,) = shortest_paths(g, "a", "d")
     assert [hop["to"] for hop in path] == ["b", "d"]
+
+
+def _random_graph(nodes: int, links: int, seed: int) -> nx.Graph:
+    """A sparse random graph with a few isolated nodes and several components, named as strings."""
+    g = nx.gnm_random_graph(nodes, links, seed=seed)
+    g.add_nodes_from(range(nodes, nodes + 3))
+    g = nx.relabel_nodes(g, lambda i: f"n{i:05d}")
+    for node in g:
+        g.nodes[node].update(label=node, type="gba:Company")
+    return g
+
+
+@pytest.mark.parametrize(("nodes", "links", "seed"), [(40, 45, 1), (300, 420, 2), (2000, 3000, 3)])
+def test_exact_measures_agree_with_networkx(nodes, links, seed):
+    """Betweenness and closeness come from igraph; exact mode must agree with networkx to 1e-9."""
+    g = _random_graph(nodes, links, seed)
+    rows = _by_node(centrality(g, threshold=len(g)))
+    betweenness, closeness = nx.betweenness_centrality(g), nx.closeness_centrality(g)
+    for node in g:
+        assert rows[node]["betweenness"] == pytest.approx(betweenness[node], abs=1e-9)
+        assert rows[node]["closeness"] == pytest.approx(closeness[node], abs=1e-9)
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+def test_sampled_betweenness_is_networkxs_estimate(seed):
+    """Sampling draws the pivots networkx draws for the same seed, so the estimate is networkx's own."""
+    g = _random_graph(400, 600, seed)
+    rows = _by_node(centrality(g, threshold=10, k=50, seed=seed))
+    _, by_position = indexed(g)
+    names = sorted(g)
+    estimate = nx.betweenness_centrality(by_position, k=50, seed=seed)
+    for i, node in enumerate(names):
+        assert rows[node]["betweenness"] == pytest.approx(estimate[i], abs=1e-9)

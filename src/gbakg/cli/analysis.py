@@ -45,10 +45,10 @@ _RDF_OUT = click.option(
 
 
 def _project(data: Any, projection: str) -> tuple[Any, Any]:
-    """(the projection asked for, the full graph it was made from)."""
+    """(the projection asked for, the full graph it was made from), from :func:`open_data`'s pair."""
     from gbakg.network.projections import collaboration_graph, full_graph, place_graph
 
-    full = full_graph(data, lang=label_lang())
+    full = full_graph(data[1], lang=label_lang())
     if projection == "full":
         return full, full
     collab = collaboration_graph(full=full)
@@ -70,7 +70,7 @@ def _entity(data: Any, g: Any, name: str, projection: str, hint: str = "; try --
     from gbakg.sparql.engine import resolve
     from gbakg.vocabulary import curie
 
-    node = resolve(data, name).value
+    node = resolve(data[0], name).value
     if node not in g:
         shown = name if name == curie(node) else f"{name!r} ({curie(node)})"
         raise InputError(f"{shown} is not in the {PROJECTIONS[projection]}{hint}")
@@ -334,7 +334,7 @@ def value_chain(fmt: str, graphs: tuple[str, ...], with_curated: bool) -> None:
     from gbakg.network.projections import full_graph
     from gbakg.network.valuechain import value_chain as run
 
-    result = run(full_graph(open_data(graphs, with_curated), lang=label_lang()))
+    result = run(full_graph(open_data(graphs, with_curated)[1], lang=label_lang()))
     if fmt == "json":
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
     elif fmt == "csv":
@@ -435,7 +435,7 @@ def brokers(place_a: str, place_b: str, top: int, fmt: str, graphs: tuple[str, .
     from gbakg.network.projections import collaboration_graph, full_graph
 
     data = open_data(graphs, with_curated)
-    full = full_graph(data, lang=label_lang())
+    full = full_graph(data[1], lang=label_lang())
     collab = collaboration_graph(full=full)
     places = [_place(data, full, name) for name in (place_a, place_b)]
     if places[0] == places[1]:

@@ -5,6 +5,7 @@ Only the CLI layer imports this module; library modules never do.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -135,14 +136,30 @@ def load_graph(graphs: tuple[str, ...], with_curated: bool):  # type: ignore[no-
 
 
 def open_data(graphs: tuple[str, ...], with_curated: bool):  # type: ignore[no-untyped-def]
-    """The Oxigraph store of what the user asked for (as of ``--as-of``), for the analysis commands.
+    """(the Oxigraph store, the triples the projections read) of what the user asked for, as of
+    ``--as-of``: the analysis commands' input.
 
-    The same store ``gbakg query`` uses: persistent and reused while the files are unchanged (see
-    :mod:`gbakg.sparql.cache`), so a second analysis of a large graph parses nothing.
+    The store is the one ``gbakg query`` uses: persistent and reused while the files are unchanged
+    (see :mod:`gbakg.sparql.cache`). A persistent store scans slowly, so what the projections read
+    from it is kept beside it (:func:`gbakg.network.triples.save`): a second analysis of a large
+    graph neither parses nor scans.
     """
+    from gbakg.network import triples as reading
+    from gbakg.sparql import cache
     from gbakg.sparql.engine import open_store
 
-    return open_store(graph_files(graphs, with_curated))
+    files = graph_files(graphs, with_curated)
+    persistent = cache.enabled() and cache.worth_caching(files)
+    store = open_store(files, cache=persistent)
+    if not persistent:
+        return store, reading.read(store)
+    kept = cache.side_file(files, "triples")
+    triples = reading.load_saved(kept)
+    if triples is None:
+        triples = reading.read(store)
+        with contextlib.suppress(OSError):  # a read-only cache still works, it just keeps nothing
+            reading.save(triples, kept)
+    return store, triples
 
 
 def graph_files(graphs: tuple[str, ...], with_curated: bool, *, ontology: bool = True) -> list:

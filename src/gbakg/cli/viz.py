@@ -51,13 +51,11 @@ def viz(
     from gbakg.explorer.page import explorer_data, explorer_page
     from gbakg.fileio import atomic_write
     from gbakg.network.projections import full_graph
-    from gbakg.network.triples import read
     from gbakg.sparql.engine import resolve
 
     if focus and path:
         raise click.UsageError("use --focus or --path, not both")
-    store = open_data(graphs, with_curated)
-    triples = read(store)
+    store, triples = open_data(graphs, with_curated)
     data = explorer_data(
         full_graph(triples, lang=label_lang()),
         title=title,

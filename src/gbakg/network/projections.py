@@ -196,8 +196,11 @@ def full_graph(
             value = short(o)  # an ontology term such as gba:Planned
             attrs[key] = value if key not in attrs else [*_as_list(attrs[key]), value]
         # BNodes and gbr: resources without a type are not entities: nothing to link to
-    for tail, head, relation, ev in sorted(edges, key=lambda e: e[:3]):
-        g.add_edge(tail, head, key=relation, relation=relation, evidence=_sorted(ev))
+    edges.sort(key=lambda e: e[:3])
+    g.add_edges_from(
+        (tail, head, relation, {"relation": relation, "evidence": _sorted(ev)}) for tail, head, relation, ev in edges
+    )
+    for tail, head, relation, _ in edges:
         if relation == "gba:locatedIn" and "place" not in g.nodes[tail]:
             g.nodes[tail]["place"] = head  # the first in IRI order when there are several
     for node, names in labels.items():
@@ -400,6 +403,8 @@ def _actor_attrs(attrs: Mapping[str, Any]) -> dict[str, Any]:
 
 def _merge(*lists: Sequence[Evidence]) -> list[Evidence]:
     """Evidence of several triples, each piece once, in order."""
+    if len(lists) == 2 and lists[0] is lists[1]:  # two triples of one qualified node: its own evidence
+        lists = lists[:1]
     seen: dict[tuple[str, str], Evidence] = {}
     for evs in lists:
         for ev in evs:

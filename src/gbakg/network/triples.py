@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from decimal import Decimal, InvalidOperation
 from typing import Any, NamedTuple
 
@@ -37,8 +38,8 @@ class Lit(NamedTuple):
     def python(self) -> int | float | bool | str:
         """The value as rdflib's ``toPython`` gives it for numbers and booleans, a decimal in its
         canonical form (Oxigraph's, whatever the input wrote), else the lexical form."""
-        if self.datatype is None:
-            return self.value
+        if self.datatype is None or self.datatype not in _NUMERIC:
+            return self.value  # dates, years and text keep their lexical form
         if self.datatype == _XSD_DECIMAL:  # as Oxigraph keeps it: 1.50 -> 1.5, 130.0 -> 130
             try:
                 return format(Decimal(self.value).normalize(), "f")
@@ -210,3 +211,83 @@ def _read_oxigraph(store: Any) -> Triples:
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _XSD_DECIMAL = "http://www.w3.org/2001/XMLSchema#decimal"
+# Datatypes whose value rdflib's toPython gives as an int, float or bool (or a decimal, kept canonical).
+_NUMERIC = {
+    "http://www.w3.org/2001/XMLSchema#" + name
+    for name in (
+        "decimal integer int long short byte nonNegativeInteger nonPositiveInteger positiveInteger "
+        "negativeInteger unsignedLong unsignedInt unsignedShort unsignedByte double float boolean"
+    ).split()
+}
+
+
+# ------------------------------------------------------------------ keeping what was read
+
+# A big graph's persistent store answers scans several times slower than memory (each term is a
+# lookup on disk), so what the projections read from it is kept beside it: the next analysis of
+# unchanged files loads this instead of scanning the store again. marshal holds only plain values
+# and runs no code on load (unlike pickle); a file that fails to load is ignored and rewritten.
+_SAVED_FORMAT = 1
+
+
+def _plain(term: Term) -> Any:
+    if isinstance(term, Lit):
+        return ("L", term.value, term.language, term.datatype)
+    if isinstance(term, Blank):
+        return ("B", str(term))
+    return term
+
+
+def _term(plain: Any) -> Term:
+    if isinstance(plain, str):
+        return plain
+    return Lit(*plain[1:]) if plain[0] == "L" else Blank(plain[1])
+
+
+def save(triples: Triples, path: Any) -> None:
+    """Keep ``triples`` in ``path`` (written atomically) for :func:`load_saved`."""
+    import marshal
+
+    from gbakg.fileio import atomic_write
+
+    parts = {
+        _plain(node): {str(k): _plain(v) if str(k) != str(GBA.quote) else v for k, v in found.items()}
+        for node, found in triples.evidence.parts.items()
+    }
+    data = (
+        _SAVED_FORMAT,
+        dict(triples.types),
+        dict(triples.subclass),
+        {s: [(p, _plain(o)) for p, o in pairs] for s, pairs in triples.out.items()},
+        {s: [_plain(o) for o in labels] for s, labels in triples.named.items()},
+        parts,
+    )
+    atomic_write(path, marshal.dumps(data))
+
+
+def load_saved(path: Any) -> Triples | None:
+    """What :func:`save` kept, or None when there is nothing usable at ``path``."""
+    import marshal
+
+    try:
+        data = marshal.loads(Path(path).read_bytes())
+        version, types, subclass, out, named, parts = data
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+    if version != _SAVED_FORMAT:
+        return None
+    found = Triples()
+    found.types.update(types)
+    found.subclass.update(subclass)
+    for s, pairs in out.items():
+        found.out[s] = [(p, o if isinstance(o, str) else _term(o)) for p, o in pairs]
+    for s, labels in named.items():
+        found.named[s] = [_term(o) for o in labels]
+    keys = {str(k): k for k in _EVIDENCE.values()}
+    found.evidence = EvidenceIndex.from_parts(
+        {
+            _term(node): {keys[k]: v if keys[k] == _QUOTE_KEY else _term(v) for k, v in got.items()}
+            for node, got in parts.items()
+        }
+    )
+    return found

@@ -125,6 +125,8 @@ class EvidenceIndex:
         return index
 
     def _index(self, parts: dict[Any, dict[URIRef, Any]]) -> None:
+        #: what the index was built from (kept so a reader can save it: gbakg.network.triples.save)
+        self.parts = parts
         #: each rdf:Statement node with the triple it backs (whether or not it carries a quote)
         self.statements: dict[Node, tuple[Node, Node, Node]] = {}
         self._by_triple: dict[tuple[Node, Node, Node], list[Citation]] = {}

@@ -118,6 +118,14 @@ def cached_store(
     return pyoxigraph.Store.read_only(str(target))
 
 
+def side_file(files: Sequence[PathLike], suffix: str, cache_dir: PathLike | None = None) -> Path:
+    """Where something derived from exactly these files (unchanged) is kept beside their store:
+    ``<cache>/<fingerprint>.<suffix>``, removed with the store when it is pruned."""
+    folder = Path(cache_dir) if cache_dir is not None else default_cache_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"{fingerprint(files)}.{suffix}"
+
+
 def is_cached(files: Sequence[PathLike], cache_dir: PathLike | None = None) -> bool:
     """Whether a store for exactly these files (unchanged) is already in the cache."""
     folder = Path(cache_dir) if cache_dir is not None else default_cache_dir()
@@ -267,3 +275,7 @@ def _prune(folder: Path, keep: int, *, current: Path) -> None:
     for old in entries[keep:]:
         if old != current:
             shutil.rmtree(old, ignore_errors=True)
+    kept = {entry.name for entry in entries[:keep]} | {current.name}
+    for side in folder.glob("*.*"):  # side files (see side_file) go with their store
+        if side.is_file() and len(side.name.split(".")[0]) == 24 and side.name.split(".")[0] not in kept:
+            side.unlink(missing_ok=True)

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any, NamedTuple
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -214,10 +214,25 @@ _XSD_DECIMAL = "http://www.w3.org/2001/XMLSchema#decimal"
 # Datatypes whose value rdflib's toPython gives as an int, float or bool (or a decimal, kept canonical).
 _NUMERIC = {
     "http://www.w3.org/2001/XMLSchema#" + name
-    for name in (
-        "decimal integer int long short byte nonNegativeInteger nonPositiveInteger positiveInteger "
-        "negativeInteger unsignedLong unsignedInt unsignedShort unsignedByte double float boolean"
-    ).split()
+    for name in [
+        "decimal",
+        "integer",
+        "int",
+        "long",
+        "short",
+        "byte",
+        "nonNegativeInteger",
+        "nonPositiveInteger",
+        "positiveInteger",
+        "negativeInteger",
+        "unsignedLong",
+        "unsignedInt",
+        "unsignedShort",
+        "unsignedByte",
+        "double",
+        "float",
+        "boolean",
+    ]
 }
 
 

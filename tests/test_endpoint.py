@@ -482,3 +482,43 @@ def test_serve_refuses_bad_input(tmp_path):
 def test_serve_help_names_the_defaults():
     result = CliRunner().invoke(cli, ["serve", "--help"])
     assert "--host TEXT" in result.output and "127.0.0.1" in result.output and "--timeout FLOAT" in result.output
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("no-equals-sign", "'no-equals-sign' is not IRI=FILE"),
+        ("=data.ttl", "'=data.ttl' is not IRI=FILE"),
+        ("relative/graph=data.ttl", "'relative/graph' is not"),
+        ("http://example.org/g=missing.ttl", "missing.ttl: no such file"),
+    ],
+)
+def test_serve_refuses_a_bad_named_graph(tmp_path, monkeypatch, value, message):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "data.ttl").write_text("<http://ex/a> <http://ex/b> <http://ex/c> .\n")
+    result = CliRunner().invoke(cli, ["serve", "--port", "0", "--named-graph", value, "--graph", "data.ttl"])
+    assert result.exit_code == 2 and message in result.output and "Traceback" not in result.output
+
+
+def test_named_graphs_are_queried_by_graph_and_from_named(tmp_path):
+    """--named-graph loads a file as that graph: GRAPH and FROM NAMED see it, the default graph does not."""
+    data, extra = tmp_path / "data.ttl", tmp_path / "extra.ttl"
+    data.write_text("<http://ex/a> <http://ex/p> 1 .\n")
+    extra.write_text("<http://ex/b> <http://ex/p> 2 .\n")
+    endpoint = make_endpoint([data], port=0, workers=1, quiet=True, named={"http://ex/g": extra})
+    thread = threading.Thread(target=endpoint.serve_forever, daemon=True)
+    thread.start()
+    try:
+        for query, expected in [
+            ("SELECT ?o WHERE { ?s <http://ex/p> ?o }", ["1"]),
+            ("SELECT ?o WHERE { GRAPH <http://ex/g> { ?s <http://ex/p> ?o } }", ["2"]),
+            ("SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", ["http://ex/g"]),
+        ]:
+            url = endpoint.url + "?" + urlencode({"query": query})
+            request = urllib.request.Request(url, headers={"Accept": "application/sparql-results+json"})
+            with urllib.request.urlopen(request, timeout=30) as response:
+                rows = json.load(response)["results"]["bindings"]
+            assert [next(iter(row.values()))["value"] for row in rows] == expected
+    finally:
+        endpoint.close()
+        thread.join(5)

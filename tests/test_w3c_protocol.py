@@ -10,13 +10,11 @@ the expected boolean, a "tabular" one JSON, XML, CSV or TSV results (``?value`` 
 one RDF/XML, Turtle or N-Triples that parses (query_content_type_construct, which failed before
 queries had a base IRI, gives its one triple).
 
-The engine itself fails none of the 20. Six fail through gbakg, for a reason of gbakg's own: they
-name graphs (``ut:graphData``: data1.nt loaded as the graph
-``<http://kasei.us/2009/09/sparql/data/data1.rdf>`` …) that the protocol's ``default-graph-uri`` /
-``named-graph-uri`` or the query's FROM then pick, and `gbakg serve` loads its ``--graph`` files into
-the default graph only: it has no named graphs to pick. They are marked as expected failures
-(strict, so they show when serve learns named graphs); each first checks that the engine alone,
-given those named graphs, answers as the test requires:
+The engine itself fails none of the 20, and neither does gbakg. Six name graphs (``ut:graphData``:
+data1.nt loaded as the graph ``<http://kasei.us/2009/09/sparql/data/data1.rdf>`` …) that the
+protocol's ``default-graph-uri`` / ``named-graph-uri`` or the query's FROM then pick: the server
+also loads each data file as that named graph (``--named-graph IRI=FILE``), and each of these tests
+first checks that the engine alone, given those named graphs, answers as the test requires:
 
 * query_dataset_default_graphs_get, query_dataset_default_graphs_post,
   query_dataset_named_graphs_post, query_dataset_named_graphs_get, query_dataset_full,
@@ -127,16 +125,14 @@ def protocol_tests() -> list[ProtocolTest]:
 
 
 TESTS = protocol_tests()
-NEEDS_NAMED_GRAPHS = pytest.mark.xfail(
-    strict=True,
-    reason="gbakg serve loads --graph files into the default graph only: no named graphs for the dataset to name",
-)
-PARAMS = [pytest.param(t, id=t.name, marks=[NEEDS_NAMED_GRAPHS] if t.graphs else []) for t in TESTS]
+PARAMS = [pytest.param(t, id=t.name) for t in TESTS]
+# Every graph a test names, by IRI (the tests agree: data1.nt is always …/data1.rdf).
+NAMED = {name: file for t in TESTS for name, file in t.graphs}
 
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[Server]:
-    with Server(*sorted(FOLDER.glob("data*.nt"))) as running:
+    with Server(*sorted(FOLDER.glob("data*.nt")), named=NAMED) as running:
         yield running
 
 

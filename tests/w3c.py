@@ -371,14 +371,16 @@ def engine_alone(query: Path, data: Path | None) -> Results:
 
 
 class Server:
-    """`gbakg serve --graph FILE...` in a subprocess on a free port of 127.0.0.1."""
+    """`gbakg serve --graph FILE... [--named-graph IRI=FILE...]` in a subprocess on a free port of 127.0.0.1."""
 
-    def __init__(self, *files: Path, timeout: float = 10.0) -> None:
+    def __init__(self, *files: Path, timeout: float = 10.0, named: dict[str, Path] | None = None) -> None:
         env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "PYTHONUNBUFFERED": "1"}
         command = [sys.executable, "-m", "gbakg", "serve", "--port", "0", "--quiet", "--workers", "1"]
         command += ["--timeout", str(timeout)]
         for file in files:
             command += ["--graph", str(file)]
+        for iri, file in (named or {}).items():
+            command += ["--named-graph", f"{iri}={file}"]
         self.process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env=env)
         assert self.process.stderr is not None
         first = self.process.stderr.readline()

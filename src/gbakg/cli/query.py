@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import click
@@ -25,6 +26,32 @@ def _files(graphs: tuple[str, ...], with_curated: bool, *, ontology: bool = Fals
     (``ontology``: the named queries, written against its class tree).
     """
     return graph_files(graphs, with_curated, ontology=ontology)
+
+
+def _named_graphs(values: tuple[str, ...]) -> dict[str, Path]:
+    """``--named-graph IRI=FILE`` values as {IRI: FILE}: an absolute IRI and a readable file, each once."""
+    import pyoxigraph as ox
+
+    found: dict[str, Path] = {}
+    for value in values:
+        iri, sep, file = value.rpartition("=")
+        if not sep or not iri or not file:
+            raise click.BadParameter(f"{value!r} is not IRI=FILE", param_hint="--named-graph")
+        try:
+            ox.NamedNode(iri)
+        except ValueError as e:
+            raise click.BadParameter(f"{iri!r} is not an IRI ({e})", param_hint="--named-graph") from e
+        if ":" not in iri.split("/")[0]:
+            raise click.BadParameter(
+                f"{iri!r} is not an absolute IRI (it needs a scheme, as in http://…)", param_hint="--named-graph"
+            )
+        path = Path(file)
+        if not path.is_file():
+            raise click.BadParameter(f"{file}: no such file", param_hint="--named-graph")
+        if iri in found:
+            raise click.BadParameter(f"{iri} is named twice", param_hint="--named-graph")
+        found[iri] = path
+    return found
 
 
 def _interruptible(work: Callable[[], None]) -> None:
@@ -199,6 +226,15 @@ def _list_named(fmt: str) -> None:
     "--workers", type=int, default=2, show_default=True, help="Query worker processes, each holding the graph."
 )
 @click.option("--quiet", is_flag=True, help="Do not log each request.")
+@click.option(
+    "--named-graph",
+    "named",
+    multiple=True,
+    metavar="IRI=FILE",
+    callback=lambda ctx, param, values: _named_graphs(values),
+    help="Also load FILE as the named graph IRI, for FROM NAMED, GRAPH and the protocol's "
+    "named-graph-uri (repeatable; the store is then kept in memory).",
+)
 @graph_options
 def serve(
     host: str,
@@ -207,6 +243,7 @@ def serve(
     max_rows: int,
     workers: int,
     quiet: bool,
+    named: dict[str, Path],
     graphs: tuple[str, ...],
     with_curated: bool,
 ) -> None:
@@ -223,7 +260,14 @@ def serve(
         if value <= 0:
             raise click.BadParameter("must be positive", param_hint=name)
     endpoint = make_endpoint(
-        _files(graphs, with_curated), host, port, workers=workers, timeout=timeout, max_rows=max_rows, quiet=quiet
+        _files(graphs, with_curated),
+        host,
+        port,
+        workers=workers,
+        timeout=timeout,
+        max_rows=max_rows,
+        quiet=quiet,
+        named=named,
     )
     click.echo(f"Serving {endpoint.pool.triples} triples read-only at {endpoint.url}", err=True)
     click.echo(f"Query page: {endpoint.url[: -len('sparql')]} (Ctrl+C stops)", err=True)

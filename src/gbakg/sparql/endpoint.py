@@ -23,7 +23,7 @@ import signal
 import socket
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -100,12 +100,15 @@ def make_endpoint(
     timeout: float = 10.0,
     max_rows: int = 100_000,
     quiet: bool = False,
+    named: Mapping[str, Path] | None = None,
 ) -> Endpoint:
-    """Start the workers (each loads ``files``) and bind the server; call ``serve_forever()`` next.
+    """Start the workers (each loads ``files``, and ``named`` graph IRI -> file as named graphs)
+    and bind the server; call ``serve_forever()`` next.
 
     ``port=0`` picks a free port (see ``Endpoint.url``).
     """
-    pool = WorkerPool(list(files), workers=workers, timeout=timeout, max_rows=max_rows).start()
+    chosen = {iri: str(file) for iri, file in (named or {}).items()}
+    pool = WorkerPool(list(files), workers=workers, timeout=timeout, max_rows=max_rows, named=chosen).start()
     try:
         return Endpoint((host, port), pool, quiet=quiet)
     except OSError as e:

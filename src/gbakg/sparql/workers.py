@@ -89,9 +89,9 @@ def _worker_main(fd: int) -> None:
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the server's to handle: it answers 503, then stops us
     conn = Connection(fd)
-    files, max_rows = conn.recv()
+    files, max_rows, named = conn.recv()
     try:
-        store = open_store([Path(f) for f in files])
+        store = open_store([Path(f) for f in files], named=named)
     except GbakgError as e:
         conn.send(("error", str(e)))
         return
@@ -117,6 +117,7 @@ class WorkerPool:
 
     files: Sequence[Path]
     workers: int = 2
+    named: dict[str, str] = field(default_factory=dict)  # graph IRI -> file, loaded as named graphs
     timeout: float = 10.0
     max_rows: int = 100_000
     load_timeout: float = 600.0
@@ -155,7 +156,7 @@ class WorkerPool:
         )
         theirs.close()
         worker = _Worker(process, Connection(ours.detach()))
-        worker.conn.send(([str(f) for f in self.files], self.max_rows))
+        worker.conn.send(([str(f) for f in self.files], self.max_rows, dict(self.named)))
         with self._lock:
             self._workers[id(worker)] = worker
         return worker

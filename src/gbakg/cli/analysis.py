@@ -29,6 +29,7 @@ from gbakg.network.options import (
     SAMPLE_PIVOTS,
     SEED,
 )
+from gbakg.progress import Stages
 
 _ON = projection_option(
     "--on",
@@ -147,8 +148,13 @@ def centrality(
     from gbakg.network.centrality import rank
     from gbakg.network.projections import analysis_to_rdf
 
-    g, full = _project(open_data(graphs, with_curated), projection)
-    result = run(g, exact=exact, threshold=threshold, k=pivots, seed=seed)
+    with Stages("centrality", 3) as stages:
+        stages.start("reading the graph")
+        data = open_data(graphs, with_curated)
+        stages.start(f"projecting ({projection})")
+        g, full = _project(data, projection)
+        stages.start("measuring")
+        result = run(g, exact=exact, threshold=threshold, k=pivots, seed=seed)
     rows = rank(result["rows"], measure, top)
     _note(
         f"{PROJECTIONS[projection]}: {result['nodes']} nodes, {result['edges']} links; {result['method']}; "
@@ -211,15 +217,23 @@ def path(
     from gbakg.network.explain import path_rows, path_text
     from gbakg.network.paths import shortest_paths
 
-    data = open_data(graphs, with_curated)
-    g, _ = _project(data, projection)
-    a, b = _entity(data, g, source, projection), _entity(data, g, target, projection)
+    with Stages("path", 3) as stages:
+        stages.start("reading the graph")
+        data = open_data(graphs, with_curated)
+        stages.start(f"projecting ({projection})")
+        g, _ = _project(data, projection)
+        a, b = _entity(data, g, source, projection), _entity(data, g, target, projection)
+        stages.start("searching")
+        paths = (
+            []
+            if a == b
+            else shortest_paths(
+                g, a, b, all_paths=all_paths, graph_name=PROJECTIONS[projection], through_vocabulary=through_vocabulary
+            )
+        )
     if a == b:
         click.echo(f"{g.nodes[a]['label']} is both ends: a path of no hops.")
         return
-    paths = shortest_paths(
-        g, a, b, all_paths=all_paths, graph_name=PROJECTIONS[projection], through_vocabulary=through_vocabulary
-    )
     if fmt == "json":
         click.echo(json.dumps(paths, ensure_ascii=False, indent=2))
     elif fmt == "csv":
@@ -250,10 +264,14 @@ def neighbors(
     from gbakg.network.explain import neighbor_rows, neighbors_text
     from gbakg.network.paths import neighbors as run
 
-    data = open_data(graphs, with_curated)
-    g, _ = _project(data, projection)
-    node = _entity(data, g, entity, projection)
-    rows = run(g, node, depth, graph_name=PROJECTIONS[projection], through_vocabulary=through_vocabulary)
+    with Stages("neighbors", 3) as stages:
+        stages.start("reading the graph")
+        data = open_data(graphs, with_curated)
+        stages.start(f"projecting ({projection})")
+        g, _ = _project(data, projection)
+        node = _entity(data, g, entity, projection)
+        stages.start("walking")
+        rows = run(g, node, depth, graph_name=PROJECTIONS[projection], through_vocabulary=through_vocabulary)
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     elif fmt == "csv":
@@ -290,9 +308,14 @@ def communities(
     from gbakg.network.communities import communities as run
     from gbakg.network.projections import analysis_to_rdf
 
-    g, _ = _project(open_data(graphs, with_curated), projection)
     methods = ("louvain", "greedy") if method == "both" else (method,)
-    result = run(g, methods=methods, seed=seed, resolution=resolution)
+    with Stages("communities", 3) as stages:
+        stages.start("reading the graph")
+        data = open_data(graphs, with_curated)
+        stages.start(f"projecting ({projection})")
+        g, _ = _project(data, projection)
+        stages.start("finding communities")
+        result = run(g, methods=methods, seed=seed, resolution=resolution)
     rows = []
     for name, found in result.items():
         shown = [c for c in found["communities"] if fmt != "table" or len(c) > 1]
@@ -334,7 +357,11 @@ def value_chain(fmt: str, graphs: tuple[str, ...], with_curated: bool) -> None:
     from gbakg.network.projections import full_graph
     from gbakg.network.valuechain import value_chain as run
 
-    result = run(full_graph(open_data(graphs, with_curated)[1], lang=label_lang()))
+    with Stages("value-chain", 2) as stages:
+        stages.start("reading the graph")
+        data = open_data(graphs, with_curated)
+        stages.start("projecting")
+        result = run(full_graph(data[1], lang=label_lang()))
     if fmt == "json":
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
     elif fmt == "csv":
@@ -363,10 +390,14 @@ def suggest(entity: str | None, by: str, top: int, fmt: str, graphs: tuple[str, 
     from gbakg.formats import render
     from gbakg.network.linkprediction import suggest as run
 
-    data = open_data(graphs, with_curated)
-    g, _ = _project(data, "collab")
-    node = _entity(data, g, entity, "collab", ": suggestions are for actors") if entity else None
-    rows = run(g, top=top, by=by, node=node)
+    with Stages("suggest", 3) as stages:
+        stages.start("reading the graph")
+        data = open_data(graphs, with_curated)
+        stages.start("projecting (collab)")
+        g, _ = _project(data, "collab")
+        node = _entity(data, g, entity, "collab", ": suggestions are for actors") if entity else None
+        stages.start("scoring")
+        rows = run(g, top=top, by=by, node=node)
     columns = ["a_label", "b_label", "adamic_adar", "jaccard", "resource_allocation", "shared"]
     if fmt != "table":
         columns += ["a", "b", "shared_iris"]
@@ -434,16 +465,20 @@ def brokers(place_a: str, place_b: str, top: int, fmt: str, graphs: tuple[str, .
     from gbakg.network.brokerage import side_of, within
     from gbakg.network.projections import collaboration_graph, full_graph
 
-    data = open_data(graphs, with_curated)
-    full = full_graph(data[1], lang=label_lang())
-    collab = collaboration_graph(full=full)
-    places = [_place(data, full, name) for name in (place_a, place_b)]
-    if places[0] == places[1]:
-        raise InputError(f"{place_a!r} and {place_b!r} are the same place; brokers needs two different places")
-    sides = [side_of(collab, within(full, place)) for place in places]
+    with Stages("brokers", 3) as stages:
+        stages.start("reading the graph")
+        data = open_data(graphs, with_curated)
+        stages.start("projecting (collab)")
+        full = full_graph(data[1], lang=label_lang())
+        collab = collaboration_graph(full=full)
+        places = [_place(data, full, name) for name in (place_a, place_b)]
+        if places[0] == places[1]:
+            raise InputError(f"{place_a!r} and {place_b!r} are the same place; brokers needs two different places")
+        sides = [side_of(collab, within(full, place)) for place in places]
+        stages.start("counting shortest paths")
+        rows = run(collab, sides[0], sides[1], top=top)
     labels = [full.nodes[place]["label"] for place in places]
     _note(f"{labels[0]}: {len(sides[0])} actors; {labels[1]}: {len(sides[1])} actors (by home city or region)", fmt)
-    rows = run(collab, sides[0], sides[1], top=top)
     if not rows:
         _note("no brokers: every connected pair across the two sides is linked directly", fmt)
     for row in rows:

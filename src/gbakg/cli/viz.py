@@ -51,22 +51,28 @@ def viz(
     from gbakg.explorer.page import explorer_data, explorer_page
     from gbakg.fileio import atomic_write
     from gbakg.network.projections import full_graph
+    from gbakg.progress import Stages
     from gbakg.sparql.engine import resolve
 
     if focus and path:
         raise click.UsageError("use --focus or --path, not both")
-    store, triples = open_data(graphs, with_curated)
-    data = explorer_data(
-        full_graph(triples, lang=label_lang()),
-        title=title,
-        term_labels=triples.term_labels(),
-        size_by=None if size_by == "none" else size_by,
-        communities=communities,
-        focus=resolve(store, focus).value if focus else None,
-        depth=depth,
-        path=tuple(resolve(store, name).value for name in path) if path else None,  # type: ignore[arg-type]
-        layout=layout,
-    )
+    with Stages("viz", 3) as stages:
+        stages.start("reading the graph")
+        store, triples = open_data(graphs, with_curated)
+        stages.start("projecting")
+        full = full_graph(triples, lang=label_lang())
+        stages.start("laying out")
+        data = explorer_data(
+            full,
+            title=title,
+            term_labels=triples.term_labels(),
+            size_by=None if size_by == "none" else size_by,
+            communities=communities,
+            focus=resolve(store, focus).value if focus else None,
+            depth=depth,
+            path=tuple(resolve(store, name).value for name in path) if path else None,  # type: ignore[arg-type]
+            layout=layout,
+        )
     written = atomic_write(out, explorer_page(data))
     click.echo(f"wrote {written} ({len(data['nodes'])} nodes, {len(data['edges'])} links)")
 

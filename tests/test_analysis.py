@@ -417,3 +417,12 @@ def test_sampled_betweenness_is_networkxs_estimate(seed):
     estimate = nx.betweenness_centrality(by_position, k=50, seed=seed)
     for i, node in enumerate(names):
         assert rows[node]["betweenness"] == pytest.approx(estimate[i], abs=1e-9)
+
+
+def test_greedy_communities_above_the_threshold_come_from_igraph_with_the_same_quality():
+    """Above the size threshold greedy modularity runs in igraph: same algorithm, modularity within 1%."""
+    g = _random_graph(2500, 3500, 6)
+    found = communities(g, methods=("greedy",))["greedy"]
+    reference = nx.community.greedy_modularity_communities(g, weight="weight")
+    assert sum(len(c) for c in found["communities"]) == g.number_of_nodes()
+    assert found["modularity"] == pytest.approx(nx.community.modularity(g, reference), rel=0.01)

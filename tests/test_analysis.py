@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import os
+import random
 import subprocess
 import sys
 
@@ -12,6 +13,7 @@ import pytest
 
 from conftest import ROOT
 from gbakg.errors import AnalysisError, InputError
+from gbakg.network.brokerage import brokers
 from gbakg.network.centrality import centrality, rank
 from gbakg.network.communities import communities
 from gbakg.network.graphs import home_places, indexed
@@ -426,3 +428,17 @@ def test_greedy_communities_above_the_threshold_come_from_igraph_with_the_same_q
     reference = nx.community.greedy_modularity_communities(g, weight="weight")
     assert sum(len(c) for c in found["communities"]) == g.number_of_nodes()
     assert found["modularity"] == pytest.approx(nx.community.modularity(g, reference), rel=0.01)
+
+
+@pytest.mark.parametrize("seed", [7, 8])
+def test_brokers_count_what_networkx_subset_betweenness_counts(seed):
+    g = _random_graph(300, 420, seed)
+    rng = random.Random(seed)
+    side_a, side_b = set(rng.sample(sorted(g), 40)), set(rng.sample(sorted(g), 50))
+    rows = {r["iri"]: r for r in brokers(g, side_a, side_b, top=None)}
+    reference = nx.betweenness_centrality_subset(g, sorted(side_a), sorted(side_b), normalized=False)
+    assert rows and set(rows) == {n for n, v in reference.items() if v > 0}
+    linked = sum(1 for x in side_a for y in side_b if x != y and nx.has_path(g, x, y))
+    for node, row in rows.items():
+        assert row["pairs"] == pytest.approx(2 * reference[node], abs=5e-5)  # counts are shown to 4 places
+        assert row["share"] == round(2 * reference[node] / linked, 4)

@@ -1,6 +1,6 @@
 """Brokerage between two groups of actors: who connects Hong Kong with the mainland, say.
 
-networkx only, like the other analyses in :mod:`gbakg.network`.
+The shortest paths are counted by igraph (the same numbers as networkx's subset betweenness).
 """
 
 from __future__ import annotations
@@ -41,14 +41,15 @@ def brokers(g: nx.Graph, side_a: Collection[str], side_b: Collection[str], *, to
     a, b = set(side_a) & set(g), set(side_b) & set(g)
     if not a or not b:
         raise AnalysisError("both sides need at least one actor in the graph")
-    component = {n: i for i, c in enumerate(nx.connected_components(g)) for n in c}
-    linked = sum(1 for x in a for y in b if x != y and component[x] == component[y])
-    through = nx.betweenness_centrality_subset(g, sorted(a), sorted(b), normalized=False)
+    linked = 0  # ordered (x, y) pairs, x != y, that share a component
+    for members in nx.connected_components(g):
+        in_a, in_b = len(a & members), len(b & members)
+        linked += in_a * in_b - len(a & b & members)
     rows = []
-    for node, value in through.items():
+    for node, value in _subset_betweenness(g, a, b).items():
         if value <= 0:
             continue
-        pairs = 2 * value if not g.is_directed() else value  # networkx halves it on undirected graphs
+        pairs = 2 * value  # both orders of each pair, as networkx counts them before halving
         rows.append(
             {
                 "iri": node,
@@ -61,6 +62,18 @@ def brokers(g: nx.Graph, side_a: Collection[str], side_b: Collection[str], *, to
         )
     rows.sort(key=lambda r: (-r["pairs"], r["label"]))
     return rows[:top] if top else rows
+
+
+def _subset_betweenness(g: nx.Graph, a: set[str], b: set[str]) -> dict[str, float]:
+    """``nx.betweenness_centrality_subset(g, a, b, normalized=False)``, computed by igraph: the same
+    numbers (tested), in C, so thousands of actors a side take seconds, not minutes."""
+    import igraph
+
+    names = sorted(g)
+    index = {n: i for i, n in enumerate(names)}
+    h = igraph.Graph(n=len(names), edges=[(index[u], index[v]) for u, v in g.edges() if u != v])
+    values = h.betweenness(directed=False, sources=sorted(index[n] for n in a), targets=sorted(index[n] for n in b))
+    return dict(zip(names, values, strict=True))
 
 
 def _count(value: float) -> int | float:

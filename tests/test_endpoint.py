@@ -522,3 +522,21 @@ def test_named_graphs_are_queried_by_graph_and_from_named(tmp_path):
     finally:
         endpoint.close()
         thread.join(5)
+
+
+def test_a_long_flat_query_is_answered_by_the_endpoint(files):
+    """Each worker answers on a big stack: a 20 KB chain of 10,000 terms used to kill the worker."""
+    server = make_endpoint(files, "127.0.0.1", 0, workers=1, timeout=60.0, quiet=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        query = "ASK { FILTER(" + "+".join(["1"] * 10_000) + " = 0) }"
+        status, _, body = http(
+            server.url,
+            data=query.encode(),
+            headers={"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"},
+        )
+        assert status == 200 and json.loads(body)["boolean"] is False
+    finally:
+        server.close()
+        thread.join(5)

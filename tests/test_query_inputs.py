@@ -354,3 +354,24 @@ def test_updates_are_refused_before_reaching_an_endpoint(run):
     assert (
         result.output == "Error: SPARQL Update (INSERT) is not supported: gbakg reads the graph, it never changes it\n"
     )
+
+
+# -- long flat queries: Oxigraph recurses per term, so they run on a big stack ---------------------
+
+LONG_FLAT = "ASK { FILTER(" + "+".join(["1"] * 10_000) + " = 0) }"  # 20 KB: overflowed an 8 MB stack
+
+
+def test_a_long_flat_query_is_answered_not_a_crash(plain, tmp_path):
+    """A separate process: before the big stack, this query killed the interpreter (SIGSEGV)."""
+    query = tmp_path / "long.rq"
+    query.write_text(LONG_FLAT, encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(Path(paths.__file__).resolve().parents[1])}
+    done = subprocess.run(
+        [sys.executable, "-m", "gbakg", "query", str(query), "--graph", str(plain), "--format", "json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+    assert done.returncode == 0, done.stderr[-500:]
+    assert json.loads(done.stdout)["boolean"] is False

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -69,8 +68,9 @@ def _interruptible(work: Callable[[], None]) -> None:
         except BaseException as e:  # handed to the main thread, which reports it
             failure.append(_detached(e))
 
-    worker = threading.Thread(target=run, name="gbakg-query", daemon=True)
-    worker.start()
+    from gbakg.sparql.engine import big_stack_thread
+
+    worker = big_stack_thread(run, "gbakg-query")  # long flat queries recurse deep in Oxigraph
     while worker.is_alive():
         worker.join(0.1)
     if failure:

@@ -85,7 +85,7 @@ def _worker_main(fd: int) -> None:
     """A worker process: receive the files, load the store once, answer jobs until the socket closes."""
     from multiprocessing.connection import Connection
 
-    from gbakg.sparql.engine import open_store
+    from gbakg.sparql.engine import big_stack_thread, open_store
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the server's to handle: it answers 503, then stops us
     conn = Connection(fd)
@@ -96,13 +96,17 @@ def _worker_main(fd: int) -> None:
         conn.send(("error", str(e)))
         return
     conn.send(("ready", len(store)))
-    while True:
-        try:
-            job = conn.recv()
-        except (EOFError, OSError):
-            return
-        text, accept, requested, graphs = job
-        conn.send(answer(store, text, accept, requested, graphs, max_rows))
+
+    def serve_jobs() -> None:
+        while True:
+            try:
+                job = conn.recv()
+            except (EOFError, OSError):
+                return
+            text, accept, requested, graphs = job
+            conn.send(answer(store, text, accept, requested, graphs, max_rows))
+
+    big_stack_thread(serve_jobs, "gbakg-worker", daemon=False).join()  # long flat queries recurse deep
 
 
 @dataclass

@@ -442,3 +442,17 @@ def test_brokers_count_what_networkx_subset_betweenness_counts(seed):
     for node, row in rows.items():
         assert row["pairs"] == pytest.approx(2 * reference[node], abs=5e-5)  # counts are shown to 4 places
         assert row["share"] == round(2 * reference[node] / linked, 4)
+
+
+def test_brokers_from_a_sample_estimate_the_counts():
+    """Both sides over the sample: counts from a seeded sample of the smaller side, scaled up."""
+    g = _random_graph(800, 1400, 9)
+    names = sorted(g)
+    side_a, side_b = set(names[:300]), set(names[300:700])
+    exact = brokers(g, side_a, side_b, top=None)
+    estimate = brokers(g, side_a, side_b, top=None, sample=120, seed=3)
+    assert estimate != exact
+    assert exact[0]["iri"] in [r["iri"] for r in estimate[:5]]
+    best = {r["iri"]: r["pairs"] for r in estimate}[exact[0]["iri"]]
+    assert best == pytest.approx(exact[0]["pairs"], rel=0.3)
+    assert brokers(g, side_a, side_b, top=None, sample=300) == exact  # a sample as big as a side is every pair

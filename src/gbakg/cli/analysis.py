@@ -16,7 +16,7 @@ from gbakg.cli.kit import (
     label_lang,
     lang_option,
     load_graph,
-    open_data,
+    open_projections,
     projection_option,
 )
 from gbakg.export import FORMATS as EXPORT_FORMATS
@@ -45,33 +45,36 @@ _RDF_OUT = click.option(
 )
 
 
-def _project(data: Any, projection: str) -> tuple[Any, Any]:
-    """(the projection asked for, the full graph it was made from), from :func:`open_data`'s pair."""
-    from gbakg.network.projections import collaboration_graph, full_graph, place_graph
+def _project(graphs: tuple[str, ...], with_curated: bool, projection: str) -> tuple[Any, Any, Any]:
+    """(the store, the projection asked for, the graph it was made from: itself, or the collaboration
+    graph for the place graph)."""
+    from gbakg.network.projections import place_graph
 
-    full = full_graph(data[1], lang=label_lang())
+    need = ("full",) if projection == "full" else ("collab",)
+    store, found = open_projections(graphs, with_curated, label_lang(), need=need)
     if projection == "full":
-        return full, full
-    collab = collaboration_graph(full=full)
-    return (collab if projection == "collab" else place_graph(collab)), full
+        return store, found["full"], found["full"]
+    collab = found["collab"]
+    return store, (collab if projection == "collab" else place_graph(collab)), collab
 
 
-def _unplaced_note(full: Any, g: Any) -> str:
-    """For the place graph: how many actors it could not place (people have no place of their own)."""
+def _unplaced_note(base: Any, g: Any) -> str:
+    """For the place graph: how many actors it could not place (people have no place of their own);
+    ``base`` is the collaboration graph it aggregates."""
     unplaced = g.graph.get("unplaced")
     if unplaced is None:
         return ""
-    others = len([n for n in unplaced if full.nodes[n].get("type") != "gba:Person"])
+    others = len([n for n in unplaced if base.nodes[n].get("type") != "gba:Person"])
     return f"; left out, having no place: {len(unplaced) - others} people and {others} other actor(s)"
 
 
-def _entity(data: Any, g: Any, name: str, projection: str, hint: str = "; try --projection full") -> str:
+def _entity(store: Any, g: Any, name: str, projection: str, hint: str = "; try --projection full") -> str:
     """Resolve a name the user typed and check it is a node of the projection."""
     from gbakg.errors import InputError
     from gbakg.sparql.engine import resolve
     from gbakg.vocabulary import curie
 
-    node = resolve(data[0], name).value
+    node = resolve(store, name).value
     if node not in g:
         shown = name if name == curie(node) else f"{name!r} ({curie(node)})"
         raise InputError(f"{shown} is not in the {PROJECTIONS[projection]}{hint}")
@@ -149,16 +152,14 @@ def centrality(
     from gbakg.network.projections import analysis_to_rdf
 
     with Stages("centrality", 3) as stages:
-        stages.start("reading the graph")
-        data = open_data(graphs, with_curated)
-        stages.start(f"projecting ({projection})")
-        g, full = _project(data, projection)
+        stages.start("reading and projecting the graph")
+        _, g, base = _project(graphs, with_curated, projection)
         stages.start("measuring")
         result = run(g, exact=exact, threshold=threshold, k=pivots, seed=seed)
     rows = rank(result["rows"], measure, top)
     _note(
         f"{PROJECTIONS[projection]}: {result['nodes']} nodes, {result['edges']} links; {result['method']}; "
-        f"ranked by {measure}" + _unplaced_note(full, g),
+        f"ranked by {measure}" + _unplaced_note(base, g),
         fmt,
     )
     columns = [
@@ -218,11 +219,9 @@ def path(
     from gbakg.network.paths import shortest_paths
 
     with Stages("path", 3) as stages:
-        stages.start("reading the graph")
-        data = open_data(graphs, with_curated)
-        stages.start(f"projecting ({projection})")
-        g, _ = _project(data, projection)
-        a, b = _entity(data, g, source, projection), _entity(data, g, target, projection)
+        stages.start("reading and projecting the graph")
+        store, g, _ = _project(graphs, with_curated, projection)
+        a, b = _entity(store, g, source, projection), _entity(store, g, target, projection)
         stages.start("searching")
         paths = (
             []
@@ -265,11 +264,9 @@ def neighbors(
     from gbakg.network.paths import neighbors as run
 
     with Stages("neighbors", 3) as stages:
-        stages.start("reading the graph")
-        data = open_data(graphs, with_curated)
-        stages.start(f"projecting ({projection})")
-        g, _ = _project(data, projection)
-        node = _entity(data, g, entity, projection)
+        stages.start("reading and projecting the graph")
+        store, g, _ = _project(graphs, with_curated, projection)
+        node = _entity(store, g, entity, projection)
         stages.start("walking")
         rows = run(g, node, depth, graph_name=PROJECTIONS[projection], through_vocabulary=through_vocabulary)
     if fmt == "json":
@@ -310,10 +307,8 @@ def communities(
 
     methods = ("louvain", "greedy") if method == "both" else (method,)
     with Stages("communities", 3) as stages:
-        stages.start("reading the graph")
-        data = open_data(graphs, with_curated)
-        stages.start(f"projecting ({projection})")
-        g, _ = _project(data, projection)
+        stages.start("reading and projecting the graph")
+        _, g, _ = _project(graphs, with_curated, projection)
         stages.start("finding communities")
         result = run(g, methods=methods, seed=seed, resolution=resolution)
     rows = []
@@ -354,14 +349,13 @@ def value_chain(fmt: str, graphs: tuple[str, ...], with_curated: bool) -> None:
     """
     from gbakg.formats import render
     from gbakg.network.explain import value_chain_matrix, value_chain_rows, value_chain_text
-    from gbakg.network.projections import full_graph
     from gbakg.network.valuechain import value_chain as run
 
     with Stages("value-chain", 2) as stages:
-        stages.start("reading the graph")
-        data = open_data(graphs, with_curated)
-        stages.start("projecting")
-        result = run(full_graph(data[1], lang=label_lang()))
+        stages.start("reading and projecting the graph")
+        _, _, full = _project(graphs, with_curated, "full")
+        stages.start("matching strengths to stages")
+        result = run(full)
     if fmt == "json":
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
     elif fmt == "csv":
@@ -391,11 +385,9 @@ def suggest(entity: str | None, by: str, top: int, fmt: str, graphs: tuple[str, 
     from gbakg.network.linkprediction import suggest as run
 
     with Stages("suggest", 3) as stages:
-        stages.start("reading the graph")
-        data = open_data(graphs, with_curated)
-        stages.start("projecting (collab)")
-        g, _ = _project(data, "collab")
-        node = _entity(data, g, entity, "collab", ": suggestions are for actors") if entity else None
+        stages.start("reading and projecting the graph")
+        store, g, _ = _project(graphs, with_curated, "collab")
+        node = _entity(store, g, entity, "collab", ": suggestions are for actors") if entity else None
         stages.start("scoring")
         rows = run(g, top=top, by=by, node=node)
     columns = ["a_label", "b_label", "adamic_adar", "jaccard", "resource_allocation", "shared"]
@@ -441,7 +433,7 @@ def export(output: str, fmt: str | None, projection: str, graphs: tuple[str, ...
     if fmt in RDF_FORMATS:
         text = rdf_text(load_graph(graphs, with_curated), fmt)
     else:
-        text = network_text(_project(open_data(graphs, with_curated), projection)[0], fmt)
+        text = network_text(_project(graphs, with_curated, projection)[1], fmt)
     if output == "-":
         click.echo(text, nl=False)
     else:
@@ -453,32 +445,47 @@ def export(output: str, fmt: str | None, projection: str, graphs: tuple[str, ...
 @click.argument("place_a")
 @click.argument("place_b")
 @click.option("--top", type=click.IntRange(min=1), default=10, show_default=True)
+@click.option("--exact", is_flag=True, help=f"Count every pair even when both sides have over {SAMPLE_PIVOTS} actors.")
+@click.option("--seed", type=int, default=SEED, show_default=True, help="Seed for sampling.")
 @format_option("table", "csv", "json")
 @lang_option
 @graph_options
-def brokers(place_a: str, place_b: str, top: int, fmt: str, graphs: tuple[str, ...], with_curated: bool) -> None:
+def brokers(
+    place_a: str,
+    place_b: str,
+    top: int,
+    exact: bool,
+    seed: int,
+    fmt: str,
+    graphs: tuple[str, ...],
+    with_curated: bool,
+) -> None:
     """Who brokers between the actors of PLACE_A and of PLACE_B (each with the places inside it),
-    by the share of cross pairs whose shortest paths in the collaboration graph run through them."""
+    by the share of cross pairs whose shortest paths in the collaboration graph run through them.
+
+    When both sides have more actors than the centrality sample (256), paths are counted from 256
+    seeded actors of the smaller side and scaled up (the note says so); --exact counts every pair.
+    """
     from gbakg.errors import InputError
     from gbakg.formats import render
     from gbakg.network.brokerage import brokers as run
-    from gbakg.network.brokerage import side_of, within
-    from gbakg.network.projections import collaboration_graph, full_graph
+    from gbakg.network.brokerage import is_sampled, side_of
 
     with Stages("brokers", 3) as stages:
-        stages.start("reading the graph")
-        data = open_data(graphs, with_curated)
-        stages.start("projecting (collab)")
-        full = full_graph(data[1], lang=label_lang())
-        collab = collaboration_graph(full=full)
-        places = [_place(data, full, name) for name in (place_a, place_b)]
+        stages.start("reading and projecting the graph")
+        store, found = open_projections(graphs, with_curated, label_lang(), need=("collab",))
+        collab = found["collab"]
+        places = [_place(store, collab, name) for name in (place_a, place_b)]
         if places[0] == places[1]:
             raise InputError(f"{place_a!r} and {place_b!r} are the same place; brokers needs two different places")
-        sides = [side_of(collab, within(full, place)) for place in places]
+        sides = [side_of(collab, _within(store, place)) for place in places]
         stages.start("counting shortest paths")
-        rows = run(collab, sides[0], sides[1], top=top)
-    labels = [full.nodes[place]["label"] for place in places]
+        sample = None if exact else SAMPLE_PIVOTS
+        rows = run(collab, sides[0], sides[1], top=top, sample=sample, seed=seed)
+    labels = [collab.nodes[place]["label"] for place in places]
     _note(f"{labels[0]}: {len(sides[0])} actors; {labels[1]}: {len(sides[1])} actors (by home city or region)", fmt)
+    if is_sampled(sides[0], sides[1], sample):
+        _note(f"pairs estimated from {SAMPLE_PIVOTS} actors of the smaller side (seed {seed}); --exact counts all", fmt)
     if not rows:
         _note("no brokers: every connected pair across the two sides is linked directly", fmt)
     for row in rows:
@@ -489,15 +496,28 @@ def brokers(place_a: str, place_b: str, top: int, fmt: str, graphs: tuple[str, .
     click.echo(render(rows, fmt, columns))
 
 
-def _place(data: Any, full: Any, name: str) -> str:
-    """Resolve a place for ``brokers``; anything else (an organisation, a person) is an input error."""
+def _place(store: Any, g: Any, name: str) -> str:
+    """Resolve a place for ``brokers`` (every place is a node of the collaboration graph); anything
+    else (an organisation, a person) is an input error."""
     from gbakg.errors import InputError
+    from gbakg.sparql.engine import resolve
 
-    node = _entity(data, full, name, "full", "")
-    if full.nodes[node].get("type") not in full.graph["classes"]["places"]:
-        kind = full.nodes[node].get("type") or "not typed as a place"
-        raise InputError(f"{name} is not a place ({full.nodes[node]['label']}: {kind}); brokers takes two places")
+    node = resolve(store, name).value
+    if node not in g:  # places are all in it: this is something else that took part in nothing
+        raise InputError(f"{name} is not a place; brokers takes two places")
+    if g.nodes[node].get("type") not in g.graph["classes"]["places"]:
+        kind = g.nodes[node].get("type") or "not typed as a place"
+        raise InputError(f"{name} is not a place ({g.nodes[node]['label']}: {kind}); brokers takes two places")
     return node
+
+
+def _within(store: Any, place: str) -> set[str]:
+    """``place`` and every place ``gba:partOf`` it, directly or through others (asked of the store)."""
+    from gbakg.sparql.engine import select
+    from gbakg.vocabulary import GBA
+
+    rows = select(store, f"SELECT DISTINCT ?inner WHERE {{ ?inner <{GBA.partOf}>+ <{place}> }}")
+    return {place} | {row["inner"].value for row in rows}
 
 
 COMMANDS = [centrality, path, neighbors, communities, value_chain, suggest, brokers, export]

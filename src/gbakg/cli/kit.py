@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -140,9 +141,9 @@ def open_data(graphs: tuple[str, ...], with_curated: bool):  # type: ignore[no-u
     ``--as-of``: the analysis commands' input.
 
     The store is the one ``gbakg query`` uses: persistent and reused while the files are unchanged
-    (see :mod:`gbakg.sparql.cache`). A persistent store scans slowly, so what the projections read
-    from it is kept beside it (:func:`gbakg.network.triples.save`): a second analysis of a large
-    graph neither parses nor scans.
+    (see :mod:`gbakg.sparql.cache`). A store on disk scans slowly, so the projections' triples are
+    read from a parse in memory (while the store is built, the first time) and kept beside the store
+    (:func:`gbakg.network.triples.save`): a second analysis of a large graph neither parses nor scans.
     """
     from gbakg.network import triples as reading
     from gbakg.sparql import cache
@@ -150,16 +151,68 @@ def open_data(graphs: tuple[str, ...], with_curated: bool):  # type: ignore[no-u
 
     files = graph_files(graphs, with_curated)
     persistent = cache.enabled() and cache.worth_caching(files)
-    store = open_store(files, cache=persistent)
     if not persistent:
+        store = open_store(files, cache=False)
         return store, reading.read(store)
-    kept = cache.side_file(files, "triples")
+    from gbakg.network import saved
+
+    kept = cache.side_file(files, f"triples-{saved.code_key()}")
     triples = reading.load_saved(kept)
-    if triples is None:
-        triples = reading.read(store)
-        with contextlib.suppress(OSError):  # a read-only cache still works, it just keeps nothing
-            reading.save(triples, kept)
-    return store, triples
+    if triples is not None:
+        return open_store(files, cache=True), triples
+    # Reading everything is several times faster from memory than from the store on disk, so the
+    # files are parsed into memory for it while the persistent store is built beside (in Rust,
+    # on the other core): the store serves name lookups now and later commands.
+    built: dict[str, Any] = {}
+
+    def build() -> None:
+        try:
+            built["store"] = open_store(files, cache=True, progress=lambda _: None)
+        except BaseException as e:  # handed back below
+            built["error"] = e
+
+    builder = threading.Thread(target=build, name="gbakg-store", daemon=True)
+    builder.start()
+    triples = reading.read(open_store(files, cache=False))
+    builder.join()
+    if "error" in built:
+        raise built["error"]
+    with contextlib.suppress(OSError):  # a read-only cache still works, it just keeps nothing
+        reading.save(triples, kept)
+    return built["store"], triples
+
+
+def open_projections(  # type: ignore[no-untyped-def]
+    graphs: tuple[str, ...], with_curated: bool, lang: str = "en", *, need: tuple[str, ...] = ("full", "collab")
+):
+    """(the Oxigraph store, {"full": …, "collab": …}) for what the user asked for: the projections
+    in ``need`` (the collaboration graph is made from the full one, which it may then skip).
+
+    For a graph big enough for the persistent store, each projection is kept beside it (one file
+    per projection and label language, :mod:`gbakg.network.saved`), so the next analysis of the
+    unchanged files reads only what it needs.
+    """
+    from gbakg.network import saved
+    from gbakg.network.projections import collaboration_graph, full_graph
+    from gbakg.sparql import cache
+    from gbakg.sparql.engine import open_store
+
+    files = graph_files(graphs, with_curated)
+    if cache.enabled() and cache.worth_caching(files):
+        code = saved.code_key()
+        kept = {name: cache.side_file(files, f"{name}-{lang}-{code}") for name in ("full", "collab")}
+        found = {name: saved.load(kept[name]) for name in need}
+        if all(g is not None for g in found.values()):
+            return open_store(files, cache=True), found
+    else:
+        kept = {}
+    store, triples = open_data(graphs, with_curated)
+    made = {"full": full_graph(triples, lang=lang)}
+    made["collab"] = collaboration_graph(full=made["full"])
+    for name, path in kept.items():
+        with contextlib.suppress(OSError):
+            saved.save(made[name], path)
+    return store, {name: made[name] for name in need}
 
 
 def graph_files(graphs: tuple[str, ...], with_curated: bool, *, ontology: bool = True) -> list:

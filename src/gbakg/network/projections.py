@@ -262,7 +262,7 @@ def collaboration_graph(data: Graph | Any = None, full: nx.MultiDiGraph | None =
     """
     full = full if full is not None else full_graph(data)
     actor_types = full.graph["classes"]["actors"]
-    collab = nx.Graph()
+    collab = nx.Graph(classes=full.graph["classes"])
     for node, attrs in full.nodes(data=True):
         if attrs.get("type") in actor_types:
             collab.add_node(node, **_actor_attrs(attrs))

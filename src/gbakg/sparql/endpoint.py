@@ -281,7 +281,7 @@ class _Handler(BaseHTTPRequestHandler):
             return True
 
     def _dispatch(self, params: dict[str, list[str]]) -> None:
-        from gbakg.sparql.query import is_update, uses_service
+        from gbakg.sparql.text import is_update, uses_service
 
         if "update" in params:
             return self._read_only()

@@ -43,7 +43,11 @@ def source_files(sources: Sequence[PathLike] | None = None, *, with_curated: boo
 
 
 def open_store(
-    files: list[Path], *, cache: bool | None = None, named: Mapping[str, PathLike] | None = None
+    files: list[Path],
+    *,
+    cache: bool | None = None,
+    named: Mapping[str, PathLike] | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> ox.Store:
     """Load Turtle files into a store; a syntax error names the file and line.
 
@@ -52,7 +56,8 @@ def open_store(
     ``$GBAKG_CACHE`` (default ``build/.store``): a second command on unchanged files opens it in
     milliseconds instead of parsing again. ``cache`` forces it on or off; ``GBAKG_CACHE=off`` too.
     ``named`` maps graph IRIs to files loaded as those named graphs (for a dataset's FROM NAMED and
-    the protocol's ``named-graph-uri``); with it the store is kept in memory.
+    the protocol's ``named-graph-uri``); with it the store is kept in memory. ``progress`` replaces
+    the progress bar a build of the persistent store shows on a terminal.
     """
     from gbakg.sparql import cache as stores
 
@@ -65,7 +70,7 @@ def open_store(
     if cache is None:
         cache = stores.enabled() and stores.worth_caching(files)
     if cache:
-        return stores.cached_store(files, loader=lambda store, paths: _load(store, paths, bulk=True))
+        return stores.cached_store(files, loader=lambda store, paths: _load(store, paths, bulk=True), progress=progress)
     store = ox.Store()
     _load(store, files)
     return store
@@ -181,7 +186,7 @@ MAX_NESTING = 100
 
 def _check_nesting(text: str) -> None:
     """Refuse a query whose brackets, braces, parentheses and ``<< >>`` nest deeper than :data:`MAX_NESTING`."""
-    from gbakg.sparql.query import tokens, unescape_codepoints
+    from gbakg.sparql.text import tokens, unescape_codepoints
 
     depth = deepest = 0
     last = (-2, "")

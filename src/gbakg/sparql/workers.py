@@ -54,7 +54,7 @@ def _run_query(store: Any, text: str, graphs: tuple) -> Any:
 
 def answer(store: Any, text: str, accept: str | None, requested: str | None, graphs: tuple, max_rows: int) -> tuple:
     """Run one query and serialise it: (status, content type, body). Runs inside a worker."""
-    from gbakg.sparql.query import ResultTooLarge, render, result_kind
+    from gbakg.sparql.results import ResultTooLarge, render, result_kind
 
     try:
         result = _run_query(store, text, graphs)

@@ -33,7 +33,7 @@ def test_stages_show_each_step_and_clear_the_line():
     out = Terminal()
     with Stages("Centrality", 3, stream=out, tick=0.01) as stages:
         stages.start("reading the graph")
-        time.sleep(0.05)  # the ticker redraws the running step
+        time.sleep(0.3)  # the ticker (every 10 ms) redraws the running step
         stages.start("projecting")
         stages.start("measuring")
     shown = out.getvalue()

@@ -157,3 +157,15 @@ def test_no_corpus_is_a_calm_note(run, tiny_file: Path, tmp_path: Path, monkeypa
     ]
     assert "warning" not in result.stdout and "0 quotes found" not in result.stdout
     assert (tmp_path / "out" / "gbakg.ttl").is_file()
+
+
+def test_gbakg_build_is_callable_after_its_module_is_imported(tmp_path):
+    """Importing gbakg.build binds the package attribute to the module; the API call still builds."""
+    import importlib
+
+    import gbakg
+
+    importlib.import_module("gbakg.build")
+    assert callable(gbakg.build)
+    gbakg.build(str(tmp_path / "out"))
+    assert (tmp_path / "out").is_dir() and any((tmp_path / "out").iterdir())

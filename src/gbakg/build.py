@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import sys
+import types
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -105,3 +107,15 @@ def term_labels(graph: Any) -> dict[str, str]:
     from gbakg.network.triples import read
 
     return read(graph).term_labels()
+
+
+class _CallableModule(types.ModuleType):
+    """``gbakg.build(...)`` is the public API (a lazy name in :mod:`gbakg`), but once this module is
+    imported Python binds the package attribute ``gbakg.build`` to the module itself; calling the
+    module calls :func:`build`, so the API works whatever was imported first."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return build(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule

@@ -145,11 +145,15 @@ def open_data(graphs: tuple[str, ...], with_curated: bool):  # type: ignore[no-u
     read from a parse in memory (while the store is built, the first time) and kept beside the store
     (:func:`gbakg.network.triples.save`): a second analysis of a large graph neither parses nor scans.
     """
+    return _read_files(graph_files(graphs, with_curated))
+
+
+def _read_files(files: list):  # type: ignore[no-untyped-def]
+    """:func:`open_data` for files already chosen (``--as-of`` applied: it is not applied twice)."""
     from gbakg.network import triples as reading
     from gbakg.sparql import cache
     from gbakg.sparql.engine import open_store
 
-    files = graph_files(graphs, with_curated)
     persistent = cache.enabled() and cache.worth_caching(files)
     if not persistent:
         store = open_store(files, cache=False)
@@ -206,7 +210,7 @@ def open_projections(  # type: ignore[no-untyped-def]
             return open_store(files, cache=True), found
     else:
         kept = {}
-    store, triples = open_data(graphs, with_curated)
+    store, triples = _read_files(files)
     made = {"full": full_graph(triples, lang=lang)}
     made["collab"] = collaboration_graph(full=made["full"])
     for name, path in kept.items():

@@ -43,6 +43,7 @@ def build(
     then (see :func:`gbakg.rdf.asof.as_of`).
     """
     from gbakg.explorer.page import explorer_html
+    from gbakg.rdf.asof import since
     from gbakg.network.projections import full_graph
     from gbakg.rdf.load import load
     from gbakg.rdf.stats import stats
@@ -60,7 +61,9 @@ def build(
     if not report.conforms:
         return result
     turtle = graph.serialize(format="turtle")
-    page = explorer_html(full_graph(graph), title="Greater Bay Area Knowledge Graph", term_labels=term_labels(graph))
+    page = explorer_html(
+        full_graph(graph), title="Greater Bay Area Knowledge Graph", term_labels=term_labels(graph), since=since(graph)
+    )
     result.written.extend(_write(out, {"gbakg.ttl": turtle, "explorer.html": page}))
     return result
 

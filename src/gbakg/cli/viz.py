@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from gbakg.cli.kit import graph_options, label_lang, lang_option, open_data
+from gbakg.cli.kit import graph_options, label_lang, lang_option, load_graph, open_data
 from gbakg.network.options import MEASURES
 
 
@@ -22,10 +22,11 @@ from gbakg.network.options import MEASURES
 )
 @click.option(
     "--layout",
-    type=click.Choice(["auto", "physics", "precomputed"]),
+    type=click.Choice(["auto", "anchored", "physics", "precomputed"]),
     default="auto",
     show_default=True,
-    help="auto: positions computed in Python and physics off above 1,000 nodes.",
+    help="anchored: each city with its actors around it (auto's choice when the graph has places, "
+    "up to 1,000 nodes); physics: a force layout; precomputed: positions computed in Python.",
 )
 @click.option("--title", default="Greater Bay Area Knowledge Graph", show_default=True, help="Page title.")
 @click.option("--out", default="explorer.html", show_default=True, type=click.Path(dir_okay=False), help="HTML file.")
@@ -52,15 +53,18 @@ def viz(
     from gbakg.fileio import atomic_write
     from gbakg.network.projections import full_graph
     from gbakg.progress import Stages
+    from gbakg.rdf.asof import since
     from gbakg.sparql.engine import resolve
 
     if focus and path:
         raise click.UsageError("use --focus or --path, not both")
-    with Stages("viz", 3) as stages:
+    with Stages("viz", 4) as stages:
         stages.start("reading the graph")
         store, triples = open_data(graphs, with_curated)
         stages.start("projecting")
         full = full_graph(triples, lang=label_lang())
+        stages.start("dating (for the time slider)")
+        begins = since(load_graph(graphs, with_curated))
         stages.start("laying out")
         data = explorer_data(
             full,
@@ -72,6 +76,8 @@ def viz(
             depth=depth,
             path=tuple(resolve(store, name).value for name in path) if path else None,  # type: ignore[arg-type]
             layout=layout,
+            since=begins,
+            lang=label_lang(),
         )
     written = atomic_write(out, explorer_page(data))
     click.echo(f"wrote {written} ({len(data['nodes'])} nodes, {len(data['edges'])} links)")

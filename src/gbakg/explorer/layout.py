@@ -124,3 +124,54 @@ def ordered(g: nx.Graph, nodes: Iterable[Hashable]) -> list[Hashable]:
         return (order if isinstance(order, (int, float)) else math.inf, str(g.nodes[n].get("label", n)).lower())
 
     return sorted(nodes, key=key)
+
+
+def anchored_positions(g: nx.Graph, spacing: float = 30.0) -> dict:
+    """The first view: each city or region an anchor, its actors in a disc around it, the discs in a ring.
+
+    A node belongs to its ``home``; a node without one (a post, an agreement, a milestone) joins the
+    home most of its neighbours have, and what is left sits in the middle. Inside a disc the anchor
+    is at the centre and the rest spiral out by degree, so each city's hubs sit next to it. Linear in
+    nodes and edges, like :func:`layout_positions`.
+    """
+    undirected = g.to_undirected(as_view=True) if g.is_directed() else g
+    group: dict[Hashable, Hashable] = {n: h for n, h in g.nodes(data="home") if h is not None and h in g}
+    for _ in range(2):  # neighbours' homes, then neighbours of those
+        for node in g:
+            if node in group:
+                continue
+            votes: dict[Hashable, int] = defaultdict(int)
+            for nb in undirected[node]:
+                if nb in group:
+                    votes[group[nb]] += 1
+            if votes:
+                group[node] = min(votes, key=lambda h: (-votes[h], str(h)))
+    members: dict[Hashable, list] = defaultdict(list)
+    for node in g:
+        members[group.get(node)].append(node)
+    anchors = sorted((a for a in members if a is not None), key=lambda a: (-len(members[a]), str(a)))
+    radius = {a: _ring(len(members[a]), spacing) + spacing for a in anchors}
+    ring = max(sum(2 * r for r in radius.values()) * 1.15 / (2 * math.pi), spacing * 4)
+    golden = math.pi * (3 - math.sqrt(5))
+    positions: dict = {}
+
+    def spiral(nodes: list, cx: float, cy: float, first: Hashable | None) -> None:
+        ordered_nodes = sorted(nodes, key=lambda n: (n != first, -undirected.degree(n), str(n)))
+        for k, node in enumerate(ordered_nodes):
+            dist = _ring(k, spacing)
+            positions[node] = (cx + dist * math.cos(k * golden), cy + dist * math.sin(k * golden))
+
+    angle = -math.pi / 2
+    total = sum(2 * r for r in radius.values()) or 1.0
+    for anchor in anchors:
+        share = 2 * math.pi * (2 * radius[anchor]) / total
+        angle += share / 2
+        spiral(members[anchor], ring * math.cos(angle), ring * math.sin(angle), anchor)
+        angle += share / 2
+    spiral(members.get(None, []), 0.0, 0.0, None)
+    return positions
+
+
+def _ring(k: int, spacing: float) -> float:
+    """How far out the k-th node of a disc sits: clear of the big node at its centre."""
+    return 0.0 if k == 0 else spacing * (1.4 + 0.75 * math.sqrt(k))

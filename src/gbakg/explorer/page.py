@@ -17,6 +17,7 @@ import re
 from collections import defaultdict
 from collections.abc import Collection, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from importlib import resources
 from itertools import pairwise
 from pathlib import Path
@@ -25,11 +26,18 @@ from typing import Any
 import networkx as nx
 
 from gbakg.errors import InputError, UnknownEntityError
-from gbakg.explorer.layout import layout_positions, memberships, ordered
+from gbakg.explorer.layout import anchored_positions, layout_positions, memberships, ordered
+from gbakg.names import key as name_key
+from gbakg.vocabulary import GBR, curie
 
 PHYSICS_LIMIT = 1000  # above this many nodes, positions are computed here and physics starts off
 SEED_LIMIT = 50  # above this many nodes, physics starts from the computed positions
 EDGE_LABEL_LIMIT = 2000  # above this many edges, relations show in tooltips and the panel only
+LAYOUTS = ("auto", "anchored", "physics", "precomputed")
+# The first view of a big anchored page leaves out detail (events, figures, the roles posts share);
+# the legend turns them on. Above FIRST_VIEW_DETAIL nodes only.
+FIRST_VIEW_HIDDEN = {"gba:Milestone", "gba:Figure", "org:Role"}
+FIRST_VIEW_DETAIL = 200
 
 _CLASS_COLORS = {
     "gba:Region": "#aec7e8",
@@ -58,7 +66,7 @@ _PALETTE = (  # d3 category20
     *("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"),
     *("#aec7e8", "#ffbb78", "#98df8a", "#ff9896", "#c5b0d5", "#c49c94", "#f7b6d2", "#c7c7c7", "#dbdb8d", "#9edae5"),
 )
-_NOT_PROPERTIES = {"iri", "label", "type", "place", "home", "aliases", "evidence"}
+_NOT_PROPERTIES = {"iri", "label", "label_en", "label_zh", "type", "place", "home", "aliases", "evidence"}
 _DATE_VALUE = re.compile(r"^-?\d{4}(-\d\d(-\d\d)?)?(T[\d:.]+Z?)?$")
 _JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 _PLACEHOLDER = re.compile(r"/\*@(TITLE|CSS|VIS|DATA|APP)@\*/")
@@ -121,6 +129,8 @@ def explorer_data(
     depth: int = 2,
     path: tuple[Hashable, Hashable] | None = None,
     layout: str = "auto",
+    since: Mapping[tuple[Any, Any, Any], date] | None = None,
+    lang: str = "en",
 ) -> dict[str, Any]:
     """The document the page draws: nodes, edges, legend, filters and evidence (read by explorer.js).
 
@@ -128,11 +138,15 @@ def explorer_data(
     ``size_by`` is ``"degree"``, a measure of :data:`gbakg.network.options.MEASURES`, a ``{node: value}``
     mapping, or None for one size; ``communities`` colours nodes by community (True: Louvain, or
     the node sets themselves); ``focus`` keeps the nodes within ``depth`` links of that node;
-    ``path=(a, b)`` highlights a shortest path; ``layout`` is ``"auto"`` (positions computed here
-    above :data:`PHYSICS_LIMIT` nodes, physics off), ``"physics"`` or ``"precomputed"``.
+    ``path=(a, b)`` highlights a shortest path; ``layout`` is ``"auto"`` (``"anchored"`` when nodes
+    have homes to gather around, else physics, with positions computed here above
+    :data:`PHYSICS_LIMIT` nodes), ``"anchored"`` (each city or region with its actors around it, no
+    physics), ``"physics"`` or ``"precomputed"``.
+    ``since`` (:func:`gbakg.rdf.asof.since` of the graph ``g`` was projected from) dates each node
+    and link for the time slider, by the rule of ``--as-of``; ``lang`` is the labels' language.
     """
-    if layout not in ("auto", "physics", "precomputed"):
-        raise InputError(f"unknown layout {layout!r}; use auto, physics or precomputed")
+    if layout not in LAYOUTS:
+        raise InputError(f"unknown layout {layout!r}; use {', '.join(LAYOUTS)}")
     labels = dict(term_labels or {})
     highlight: dict[str, Any] | None = None
     if focus is not None:
@@ -161,10 +175,18 @@ def explorer_data(
     for number, members in enumerate(groups):
         for node in members:
             out_nodes[index[node]]["m"] = number
+    homes = {h for _, h in g.nodes(data="home") if h is not None and h in g}
+    if layout == "auto" and len(homes) >= 2 and len(nodes) <= PHYSICS_LIMIT and not groups:
+        layout = "anchored"  # places to hold on to: the first view that reads
     physics = layout == "physics" or (layout == "auto" and len(nodes) <= PHYSICS_LIMIT)
-    if not physics or len(nodes) > SEED_LIMIT:  # physics starting from these settles far sooner
-        for node, (x, y) in layout_positions(_simple(g), groups or None).items():
-            out_nodes[index[node]].update(x=round(x, 1), y=round(y, 1))
+    if layout == "anchored":
+        found = anchored_positions(g)
+    elif not physics or len(nodes) > SEED_LIMIT:  # physics starting from these settles far sooner
+        found = layout_positions(_simple(g), groups or None)
+    else:
+        found = {}
+    for node, (x, y) in found.items():
+        out_nodes[index[node]].update(x=round(x, 1), y=round(y, 1))
     places, stages = memberships(g)
     for key, found in (("pl", places), ("st", stages)):
         for node, members in found.items():
@@ -172,11 +194,13 @@ def explorer_data(
                 out_nodes[index[node]][key] = sorted(index[m] for m in members)
     if highlight is not None:
         highlight = _highlight(highlight, index, out_edges)
+    years = _years(since, nodes, edges, out_nodes) if since is not None else []
+    class_entries = classes.entries()
     return {
         "title": title,
         "nodes": out_nodes,
         "edges": out_edges,
-        "classes": classes.entries(),
+        "classes": class_entries,
         "relations": relations.entries(),
         "quotes": quotes.quotes,
         "sources": quotes.sources,
@@ -184,10 +208,18 @@ def explorer_data(
         "stages": [index[n] for n in ordered(g, (n for n in stages if n in stages[n]))],
         "communities": [{"color": _PALETTE[i % len(_PALETTE)], "n": len(c)} for i, c in enumerate(groups)],
         "highlight": highlight,
+        "edgeYears": years,
+        "fold": _fold_table(out_nodes),
         "options": {
+            "lang": lang,
+            "base": str(GBR),
             "physics": physics,
             "edgeLabels": len(out_edges) <= EDGE_LABEL_LIMIT,
             "colorBy": "community" if groups else "class",
+            "layout": layout,
+            "hidden": sorted(c["id"] for c in class_entries if c["id"] in FIRST_VIEW_HIDDEN)
+            if layout == "anchored" and len(nodes) > FIRST_VIEW_DETAIL
+            else [],
             "sizeBy": size_by if isinstance(size_by, str) else ("value" if size_by is not None else None),
             "directed": g.is_directed(),
         },
@@ -206,8 +238,12 @@ def _node_item(
     attrs = g.nodes[node]
     item: dict[str, Any] = {"l": str(attrs.get("label", node)), "k": str(attrs.get("iri", node))}
     item["c"] = classes.index(str(attrs.get("type") or ""))
+    for short_key, attr in (("e", "label_en"), ("z", "label_zh")):
+        if attrs.get(attr):
+            item[short_key] = str(attrs[attr])
     if attrs.get("aliases"):
         item["a"] = [str(a) for a in _as_list(attrs["aliases"])]
+    item["n"] = sorted({name_key(n) for n in (item["l"], item.get("e"), item.get("z"), *item.get("a", ())) if n})
     if attrs.get("place") in index:
         item["p"] = index[attrs["place"]]
     if attrs.get("home") in index and attrs["home"] not in (node, attrs.get("place")):
@@ -251,6 +287,42 @@ def _size(
         if node in values:
             item["v"] = round(values[node], 6)
             item["s"] = round(8 + 24 * math.sqrt(abs(values[node]) / top), 1)
+
+
+def _years(since: Mapping[tuple[Any, Any, Any], date], nodes: list, edges: list, items: list[dict]) -> list[int]:
+    """Each node's year (``t``) and each link's (returned) from which ``--as-of`` keeps it; 0: always.
+
+    ``--as-of YEAR`` keeps what begins by the year's last day, so a thing dated on any day of a year
+    is there from that year on. A node stands while any of its ``rdf:type`` triples does.
+    """
+    from rdflib.namespace import RDF
+
+    node_day: dict[str, date] = {}
+    edge_day: dict[tuple[str, str, str], date] = {}
+    for (s, p, o), day in since.items():
+        if p == RDF.type:
+            node_day[str(s)] = min(node_day.get(str(s), day), day)
+        else:
+            edge_day[(str(s), curie(str(p)), str(o))] = day
+    for node, item in zip(nodes, items, strict=True):
+        if str(node) in node_day:
+            item["t"] = node_day[str(node)].year
+    found = (edge_day.get((str(u), str(key), str(v))) for u, v, key, _ in edges)
+    return [day.year if day else 0 for day in found]
+
+
+def _fold_table(items: list[dict]) -> dict[str, str]:
+    """Traditional characters of the names on the page and their simplified forms: the page folds
+    a typed query with this table, as :func:`gbakg.names.key` folded the names."""
+    from gbakg.names import has_han, simplified, traditional
+
+    chars = {c for item in items for name in item["n"] for c in name if has_han(c)}
+    table: dict[str, str] = {}
+    for char in chars:
+        for variant in traditional(char):
+            if simplified(variant) != variant:
+                table[variant] = simplified(variant)
+    return dict(sorted(table.items()))
 
 
 def _highlight(highlight: dict[str, Any], index: Mapping[Hashable, int], edges: list[list[Any]]) -> dict[str, Any]:

@@ -136,7 +136,8 @@ def full_graph(
     ``relation`` (= key) and ``evidence`` (dicts with ``source``, ``title``, ``quote``).
     Value-chain stages are nodes unless ``include_vocabulary`` is false; sources become nodes,
     linked by ``prov:wasDerivedFrom`` from what they attest, only with ``include_sources``.
-    ``lang="zh"`` labels nodes with their Chinese name where they have one (English otherwise).
+    ``lang="zh"`` labels nodes with their Chinese name where they have one (English otherwise); the
+    name in the other language, where there is one, is ``label_zh`` or ``label_en`` (the explorer's toggle).
     The graph attribute ``classes`` keeps the place, home and actor classes it was built with.
     """
     triples = read(data)
@@ -169,6 +170,7 @@ def full_graph(
         g.add_node(node, iri=node, label=_slug(node), type=short(types[node]), evidence=_sorted(own))
 
     labels: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    names: dict[str, list[tuple[int, int, str]]] = defaultdict(list)  # for label_en / label_zh
     edges = []
 
     def ordered(node: str) -> list[tuple[str, Term]]:
@@ -182,6 +184,7 @@ def full_graph(
         if p in _NAMING:
             if isinstance(o, Lit) and p == LABEL:
                 labels[s].append((label_rank(o.language, lang), o.value))
+                names[s].append((label_rank(o.language, "en"), label_rank(o.language, "zh"), o.value))
             elif isinstance(o, Lit) and p == _ALT_LABEL:
                 attrs.setdefault("aliases", []).append(o.value)
             continue
@@ -203,8 +206,15 @@ def full_graph(
     for tail, head, relation, _ in edges:
         if relation == "gba:locatedIn" and "place" not in g.nodes[tail]:
             g.nodes[tail]["place"] = head  # the first in IRI order when there are several
-    for node, names in labels.items():
-        g.nodes[node]["label"] = min(names)[1]
+    for node, ranked in labels.items():
+        attrs = g.nodes[node]
+        attrs["label"] = min(ranked)[1]
+        english = min((en, text) for en, _, text in names[node])
+        chinese = min((zh, text) for _, zh, text in names[node])
+        if english[0] < 2 and english[1] != attrs["label"]:
+            attrs["label_en"] = english[1]
+        if chinese[0] == 0 and chinese[1] != attrs["label"]:
+            attrs["label_zh"] = chinese[1]
     for _, attrs in g.nodes(data=True):
         for key, value in attrs.items():
             if isinstance(value, list) and key != "evidence":
@@ -397,7 +407,7 @@ def _sorted(evidence: Sequence[Evidence]) -> list[Evidence]:
 
 
 def _actor_attrs(attrs: Mapping[str, Any]) -> dict[str, Any]:
-    keep = ("iri", "label", "type", "place", "home", "aliases")
+    keep = ("iri", "label", "label_en", "label_zh", "type", "place", "home", "aliases")
     return {k: attrs[k] for k in keep if k in attrs}
 
 

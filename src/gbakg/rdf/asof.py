@@ -26,8 +26,10 @@ its *whole* period has: ``"2019"^^xsd:gYear`` is by ``2019-12-31`` but not by ``
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import date
 
 from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
 from rdflib.namespace import DCTERMS, OWL, RDF
 
 from gbakg.dates import Period, literal_period, parse_date
@@ -83,71 +85,90 @@ def as_of(graph: Graph, date: str | Period) -> Graph:
     The input graph is not changed. A bad date raises :class:`gbakg.errors.InputError`.
     """
     cutoff = date if isinstance(date, Period) else parse_date(date)
-    exempt = {n for cls in _NEVER_DROPPED for n in graph.subjects(RDF.type, cls)}
-    dropped, late = _late_facts(graph, cutoff, exempt)
-    dropped |= _late_beginnings(graph, cutoff)
-    dropped = _cascade(graph, dropped - exempt)
-
-    statements = EvidenceIndex(graph).statements
-    gone = set(dropped)
-    for node, (s, p, o) in statements.items():
-        if s in dropped or o in dropped or (s, p, o) in late:
-            gone.add(node)
-
+    begins = since(graph)
     result = Graph()
     for prefix, namespace in graph.namespaces():
         result.bind(prefix, namespace, override=True, replace=True)
-    result.addN((s, p, o, result) for s, p, o in graph if s not in gone and o not in gone and (s, p, o) not in late)
+    result.addN((s, p, o, result) for s, p, o in graph if begins.get((s, p, o), cutoff.end) <= cutoff.end)
     return result
 
 
-def _late_facts(graph: Graph, cutoff: Period, exempt: set) -> tuple[set, set]:
-    """Nodes whose own beginning is after the cut-off, and other dated triples after it."""
-    dropped: set = set()
-    late: set = set()
+def since(graph: Graph) -> dict[tuple[Node, Node, Node], date]:
+    """The first day from which :func:`as_of` keeps each triple it can drop (the rest are always kept).
+
+    One computation of the rules above serves every cut-off: ``as_of(graph, d)`` is the triples whose
+    day is on or before ``d``'s last day, and the explorer's time slider shows the same years.
+    """
+    exempt = {n for cls in _NEVER_DROPPED for n in graph.subjects(RDF.type, cls)}
+    begins, late = _late_facts(graph, exempt)
+    for entity, day in _late_beginnings(graph).items():
+        begins[entity] = max(begins.get(entity, day), day)
+    for node in exempt:
+        begins.pop(node, None)
+    _cascade(graph, begins)
+
+    statements = EvidenceIndex(graph).statements
+    gone = dict(begins)
+    for node, (s, p, o) in statements.items():
+        days = [d for d in (begins.get(s), begins.get(o), late.get((s, p, o))) if d is not None]
+        if days:
+            gone[node] = max(days)
+    result: dict[tuple[Node, Node, Node], date] = {}
+    for triple in graph:
+        s, _, o = triple
+        days = [d for d in (gone.get(s), gone.get(o), late.get(triple)) if d is not None]
+        if days:
+            result[triple] = max(days)
+    return result
+
+
+def _late_facts(graph: Graph, exempt: set) -> tuple[dict, dict]:
+    """The last day of each node's own dated beginnings, and of every other dated triple."""
+    begins: dict = {}
+    late: dict = {}
     for s, p, o in graph:
         if not isinstance(o, Literal) or s in exempt:
             continue
         period = literal_period(str(o), o.datatype)
-        if period is None or period.by(cutoff):
+        if period is None:
             continue
         if p in BEGINNING_PREDICATES:
-            dropped.add(s)
+            begins[s] = max(begins.get(s, period.end), period.end)
         else:
-            late.add((s, p, o))
-    return dropped, late
+            late[(s, p, o)] = period.end
+    return begins, late
 
 
-def _late_beginnings(graph: Graph, cutoff: Period) -> set:
-    """Entities with dated beginning milestones of which none is by the cut-off."""
-    begun: dict = defaultdict(list)
+def _late_beginnings(graph: Graph) -> dict:
+    """For entities with dated beginning milestones: the day the earliest of them is over."""
+    begun: dict = {}
     for milestone in graph.subjects(RDF.type, GBA.Milestone):
         events = {" ".join(str(e).lower().split()) for e in graph.objects(milestone, GBA.event)}
         if not events & BEGINNING_EVENTS:
             continue
         dates = [d for d in graph.objects(milestone, GBA.date) if isinstance(d, Literal)]
         periods = [literal_period(str(d), d.datatype) for d in dates]
-        dated = [p for p in periods if p is not None]
+        dated = [p.end for p in periods if p is not None]
         if not dated:
             continue
         for entity in graph.objects(milestone, GBA.milestoneOf):
-            begun[entity].append(any(p.by(cutoff) for p in dated))
-    return {entity for entity, by_cutoff in begun.items() if not any(by_cutoff)}
+            begun[entity] = min(begun.get(entity, min(dated)), min(dated))
+    return begun
 
 
-def _cascade(graph: Graph, dropped: set) -> set:
-    """Add every qualified node that points at a dropped node, until nothing more falls."""
+def _cascade(graph: Graph, begins: dict) -> None:
+    """A qualified node begins no earlier than anything it points at, until nothing more moves."""
     pointed_from: dict = defaultdict(set)  # node -> qualified nodes that refer to it
     for cls in QUALIFIED_CLASSES:
         for node in graph.subjects(RDF.type, cls):
             for o in graph.objects(node, None):
                 if isinstance(o, (URIRef, BNode)):
                     pointed_from[o].add(node)
-    result = set(dropped)
-    todo = list(dropped)
+    todo = list(begins)
     while todo:
-        for referrer in pointed_from.get(todo.pop(), ()):
-            if referrer not in result:
-                result.add(referrer)
+        node = todo.pop()
+        day = begins[node]
+        for referrer in pointed_from.get(node, ()):
+            if referrer not in begins or begins[referrer] < day:
+                begins[referrer] = day
                 todo.append(referrer)
-    return result

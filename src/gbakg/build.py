@@ -43,8 +43,8 @@ def build(
     then (see :func:`gbakg.rdf.asof.as_of`).
     """
     from gbakg.explorer.page import explorer_html
-    from gbakg.rdf.asof import since
     from gbakg.network.projections import full_graph
+    from gbakg.rdf.asof import since
     from gbakg.rdf.load import load
     from gbakg.rdf.stats import stats
     from gbakg.rdf.validate import validate

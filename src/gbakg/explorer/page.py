@@ -28,7 +28,8 @@ import networkx as nx
 from gbakg.errors import InputError, UnknownEntityError
 from gbakg.explorer.layout import anchored_positions, layout_positions, memberships, ordered
 from gbakg.names import key as name_key
-from gbakg.vocabulary import GBR, curie
+from gbakg.vocabulary import GBR
+from gbakg.vocabulary import curie as to_curie
 
 PHYSICS_LIMIT = 1000  # above this many nodes, positions are computed here and physics starts off
 SEED_LIMIT = 50  # above this many nodes, physics starts from the computed positions
@@ -303,7 +304,7 @@ def _years(since: Mapping[tuple[Any, Any, Any], date], nodes: list, edges: list,
         if p == RDF.type:
             node_day[str(s)] = min(node_day.get(str(s), day), day)
         else:
-            edge_day[(str(s), curie(str(p)), str(o))] = day
+            edge_day[(str(s), to_curie(str(p)), str(o))] = day
     for node, item in zip(nodes, items, strict=True):
         if str(node) in node_day:
             item["t"] = node_day[str(node)].year

@@ -29,8 +29,8 @@ from collections import defaultdict
 from datetime import date
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.term import Node
 from rdflib.namespace import DCTERMS, OWL, RDF
+from rdflib.term import Node
 
 from gbakg.dates import Period, literal_period, parse_date
 from gbakg.rdf.evidence import EvidenceIndex

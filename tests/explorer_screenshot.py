@@ -1,8 +1,10 @@
-"""Take docs/explorer.png with the test suite's browser: the curated explorer, one entity selected.
+"""Take the README's pictures of the explorer with the test suite's browser: the curated graph's
+first view exactly as it opens (docs/explorer.png), and the time slider at two years
+(docs/explorer-YEAR.png).
 
-    python tests/explorer_screenshot.py [OUT.png]
+    python tests/explorer_screenshot.py [OUT_DIR]
 
-Run it after changing the explorer's look; the README shows the picture.
+Run it after changing the explorer's look or the data; the README shows the pictures.
 """
 
 from __future__ import annotations
@@ -19,15 +21,19 @@ ROOT = Path(__file__).resolve().parents[1]
 ENTITY = "International Digital Economy Academy"
 
 
+YEARS = (2010, 2020)
+
+
 def main(out: Path) -> None:
     from gbakg.build import term_labels
     from gbakg.explorer.page import explorer_html
     from gbakg.network.projections import full_graph
+    from gbakg.rdf.asof import since
     from gbakg.rdf.load import load
 
     graph = load()
     page_html = explorer_html(
-        full_graph(graph), title="Greater Bay Area Knowledge Graph", term_labels=term_labels(graph)
+        full_graph(graph), title="Greater Bay Area Knowledge Graph", term_labels=term_labels(graph), since=since(graph)
     )
     with tempfile.TemporaryDirectory() as folder, sync_playwright() as p:
         path = Path(folder) / "explorer.html"
@@ -35,21 +41,14 @@ def main(out: Path) -> None:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         opened = open_explorer(browser, path)
         page = opened.page
-        page.locator("#search").fill(ENTITY)
-        page.locator("#search").press("Enter")
-        page.wait_for_selector("body:not([data-moving])", state="attached")
-        page.evaluate(
-            """() => {
-              const id = network.getSelectedNodes()[0];
-              network.fit({nodes: [id, ...network.getConnectedNodes(id)], animation: false});
-              network.moveTo({scale: network.getScale() * 0.7, animation: false});
-            }"""
-        )
         page.wait_for_timeout(300)  # let the last frame paint
-        page.screenshot(path=str(out))
+        page.screenshot(path=str(out / "explorer.png"))  # the first view, untouched
+        for year in YEARS:
+            page.evaluate(f"gbakgYear({year})")
+            page.wait_for_timeout(300)
+            page.screenshot(path=str(out / f"explorer-{year}.png"))
         browser.close()
-    print(f"wrote {out}")
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "explorer.png")
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs")

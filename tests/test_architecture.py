@@ -20,7 +20,7 @@ LAYERS = {
     "app": 4,
     "cli": 5,
 }
-APP = {"build", "export", "__init__"}
+APP = {"build", "export", "viz", "__init__"}
 # Layers that may not import each other although neither is below the other.
 SIBLINGS = {(a, b) for a in ("sparql", "network", "sources") for b in ("sparql", "network", "sources") if a != b}
 

@@ -85,20 +85,20 @@ def test_the_first_view_names_the_biggest_hubs_and_only_what_fits(curated_page, 
 
 
 def test_each_city_gathers_its_own_actors(curated_full, curated_page):
-    found = data(curated_page)
-    nodes = found["nodes"]
-    index = {n["k"]: i for i, n in enumerate(nodes)}
-
-    def at(iri: str) -> tuple[float, float]:
-        n = nodes[index[iri]]
-        return n["x"], n["y"]
-
+    """Every actor sits in its city's disc, and no two discs overlap: the first view reads by place."""
+    nodes = data(curated_page)["nodes"]
+    at = {n["k"]: (n["x"], n["y"]) for n in nodes}
     homes = {n: h for n, h in curated_full.nodes(data="home") if h and n != h}
-    cities = sorted(set(homes.values()))
+    reach: dict[str, float] = {}
     for node, home in homes.items():
-        x, y = at(node)
-        nearest = min(cities, key=lambda c: (at(c)[0] - x) ** 2 + (at(c)[1] - y) ** 2)
-        assert nearest == home, node
+        (x, y), (hx, hy) = at[node], at[home]
+        reach[home] = max(reach.get(home, 0.0), ((x - hx) ** 2 + (y - hy) ** 2) ** 0.5)
+    discs = sorted(reach)
+    assert len(discs) >= 11  # every GBA city, and the regions beyond
+    for i, a in enumerate(discs):
+        for b in discs[i + 1 :]:
+            apart = ((at[a][0] - at[b][0]) ** 2 + (at[a][1] - at[b][1]) ** 2) ** 0.5
+            assert apart > reach[a] + reach[b], (a, b)
 
 
 # ---------------------------------------------------------------------------------- the year
@@ -314,4 +314,45 @@ def test_a_big_page_draws_less_while_moving_and_everything_when_still(browser, t
     page.mouse.up()
     page.wait_for_function("() => !gbakgMoving()")
     assert page.evaluate("network.body.nodeIndices.length") == g.number_of_nodes()
+    opened.page.context.close()
+
+
+# ---------------------------------------------------------------------------------- pyvis
+
+
+def test_the_pyvis_network_draws_offline(browser, tiny, tmp_path):
+    from gbakg.viz import to_pyvis
+
+    net = to_pyvis(tiny)
+    path = tmp_path / "pyvis.html"
+    path.write_text(net.generate_html(), encoding="utf-8")
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    url, asked = path.resolve().as_uri(), []
+    context.route("**/*", lambda r: r.continue_() if r.request.url == url else (asked.append(r.request.url), r.abort()))
+    page.goto(url)
+    page.wait_for_function("() => typeof network !== 'undefined' && network.body.data.nodes.length > 0")
+    assert page.evaluate("network.body.data.nodes.length") == tiny.number_of_nodes()
+    assert page.evaluate("network.body.data.edges.length") == tiny.number_of_edges()
+    assert asked == []  # nothing fetched: vis-network in line, no Bootstrap from a CDN
+    context.close()
+
+
+def test_the_views_work_under_the_pages_own_policy(browser, curated_file):
+    """Everything above, once more with the page's Content-Security-Policy enforced."""
+    opened = open_explorer(browser, curated_file, bypass_csp=False)
+    page, violations = opened.page, []
+    page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+    page.locator("#search").fill("廣州")
+    page.locator("#search").press("Enter")
+    page.locator("#lang").select_option("zh")
+    page.locator("#year").fill("10")
+    with page.expect_download() as got:
+        page.locator("#export-links").click()
+    with page.expect_download() as png:
+        page.locator("#export-png").click()
+    assert Path(got.value.path()).read_text(encoding="utf-8").startswith("from,from_label,relation")
+    assert Path(png.value.path()).read_bytes()[:4] == b"\x89PNG"
+    assert "sel=guangzhou" in page.evaluate("location.hash")
+    assert violations == [] and opened.errors == [] and opened.requests == [opened.url]
     opened.page.context.close()

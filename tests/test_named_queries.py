@@ -118,6 +118,7 @@ CASES = [
                 "gbr:guangzhou-macao-science-technology-industry-framework-agreement-2019",
                 "gbr:guangzhou-municipal-government",
             ),
+            ("2024", "2024-02", "gbr:agreement-ehang-gac-guangzhou-low-altitude-2024", "gbr:ehang"),
             ("2024", "2024-02", "gbr:agreement-ehang-gac-guangzhou-low-altitude-2024", "gbr:gac-group"),
             (
                 "2024",
@@ -132,6 +133,7 @@ CASES = [
                 "gbr:guangzhou-development-district-administrative-committee",
             ),
             ("2024", "2024-02-28", "gbr:agreement-hkust-scut-student-exchange-2024", "gbr:scut"),
+            ("2024", "2024-09-09", "gbr:agreement-usj-asj-schools-mou-2024", "gbr:asj-guangzhou"),
             (None, None, "gbr:agreement-idea-hkust-gz", "gbr:hkust-guangzhou"),
             (None, None, "gbr:agreement-zhuhai-sysu-strategic-cooperation", "gbr:sun-yat-sen-university"),
         ],
@@ -168,6 +170,8 @@ CASES = [
                 "gbr:macao-sar-government",
             ),
             ("2021", "2021-04-26", "gbr:agreement-usj-foshan-university-mou-2021", "gbr:university-of-saint-joseph"),
+            ("2024", "2024-09-09", "gbr:agreement-usj-asj-schools-mou-2024", "gbr:university-of-saint-joseph"),
+            (None, None, "gbr:agreement-geg-dsedj-nurturing-future-together-2025", "gbr:galaxy-entertainment-group"),
             (
                 None,
                 None,
@@ -191,6 +195,8 @@ CASES = [
         "in-city",
         {"city": "Guangzhou"},
         [
+            ("gbr:asj-guangzhou", "gba:Organization", "gbr:guangzhou"),
+            ("gbr:ehang", "gba:Company", "gbr:guangzhou"),
             ("gbr:gac-group", "gba:Company", "gbr:guangzhou"),
             ("gbr:gac-group-industrial-park-electric-intelligent-vehicles", "gba:Facility", "gbr:guangzhou"),
             ("gbr:gphl", "gba:Company", "gbr:guangzhou"),

@@ -324,3 +324,50 @@ def test_readme_shows_the_explorer():
     section = readme.split("## The explorer", 1)[1].split("\n## ", 1)[0]
     assert "docs/explorer.png" in section and "gbakg viz" in section
     assert (ROOT / "docs" / "explorer.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+# ---------------------------------------------------------------------------------- pyvis
+
+
+def test_to_pyvis_draws_as_the_explorer_does(tiny):
+    from gbakg.viz import to_pyvis
+
+    data = explorer_data(tiny)
+    net = to_pyvis(tiny)
+    assert net.get_nodes() == [n["k"] for n in data["nodes"]]
+    assert len(net.edges) == tiny.number_of_edges()
+    for node, item in zip(data["nodes"], net.nodes, strict=True):
+        assert item["color"] == data["classes"][node["c"]]["color"]
+        assert item["size"] == node["s"] and item["label"] == node["l"]
+        if node.get("q"):
+            assert data["quotes"][node["q"][0]][1] in item["title"]  # the evidence travels in the tooltip
+    quoted = [e for e in net.edges if "“" in e["title"]]
+    assert quoted and all(e["from"] in net.node_map and e["to"] in net.node_map for e in net.edges)
+
+
+def test_to_pyvis_fills_in_one_pass_and_stays_a_working_network(monkeypatch):
+    from pyvis.network import Network
+
+    from gbakg.viz import to_pyvis
+
+    def refuse(*_args, **_kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("filled through pyvis's quadratic add_node/add_edge")
+
+    g = synthetic_graph(3000)
+    with monkeypatch.context() as m:
+        m.setattr(Network, "add_node", refuse)
+        m.setattr(Network, "add_edge", refuse)
+        net = to_pyvis(g)
+    assert len(net.nodes) == 3000 and len(net.edges) == g.number_of_edges()
+    net.add_node("extra", label="Extra")  # the user's own tweaks still work on what was filled
+    net.add_edge("extra", net.node_ids[0])
+    assert net.get_nodes()[-1] == "extra" and len(net.edges) == g.number_of_edges() + 1
+    assert net.options.physics.enabled is False  # 3,000 nodes: laid out here, as the explorer does
+
+
+def test_to_pyvis_page_is_offline(tiny, tmp_path):
+    from gbakg.viz import to_pyvis
+
+    page = to_pyvis(tiny).generate_html()
+    assert "vis.Network" in page and "cdnjs" not in page.split("<center>")[0].split("{%")[0]
+    assert not re.search(r"<(?:script|link)[^>]+(?:src|href)=", page)

@@ -151,7 +151,22 @@ def anchored_positions(g: nx.Graph, spacing: float = 30.0) -> dict:
         members[group.get(node)].append(node)
     anchors = sorted((a for a in members if a is not None), key=lambda a: (-len(members[a]), str(a)))
     radius = {a: _ring(len(members[a]), spacing) + spacing for a in anchors}
-    ring = max(sum(2 * r for r in radius.values()) * 1.15 / (2 * math.pi), spacing * 4)
+    total = sum(2 * r for r in radius.values()) or 1.0
+    angles, angle = {}, -math.pi / 2
+    for anchor in anchors:  # each disc an arc of the ring as wide as the disc
+        share = 2 * math.pi * (2 * radius[anchor]) / total
+        angles[anchor] = angle + share / 2
+        angle += share
+    ring = spacing * 4  # wide enough that no two discs touch, also across the ring
+    for i, a in enumerate(anchors):
+        for b in anchors[i + 1 :]:
+            apart = abs(math.sin((angles[a] - angles[b]) / 2))
+            if apart > 1e-9:
+                ring = max(ring, (radius[a] + radius[b]) / (2 * apart))
+            else:
+                ring = max(ring, radius[a] + radius[b])
+    if None in members:  # the homeless in the middle, clear of the ring
+        ring = max(ring, _ring(len(members[None]), spacing) + spacing + max(radius.values(), default=0.0))
     golden = math.pi * (3 - math.sqrt(5))
     positions: dict = {}
 
@@ -161,13 +176,8 @@ def anchored_positions(g: nx.Graph, spacing: float = 30.0) -> dict:
             dist = _ring(k, spacing)
             positions[node] = (cx + dist * math.cos(k * golden), cy + dist * math.sin(k * golden))
 
-    angle = -math.pi / 2
-    total = sum(2 * r for r in radius.values()) or 1.0
     for anchor in anchors:
-        share = 2 * math.pi * (2 * radius[anchor]) / total
-        angle += share / 2
-        spiral(members[anchor], ring * math.cos(angle), ring * math.sin(angle), anchor)
-        angle += share / 2
+        spiral(members[anchor], ring * math.cos(angles[anchor]), ring * math.sin(angles[anchor]), anchor)
     spiral(members.get(None, []), 0.0, 0.0, None)
     return positions
 

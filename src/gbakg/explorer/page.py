@@ -35,6 +35,7 @@ PHYSICS_LIMIT = 1000  # above this many nodes, positions are computed here and p
 SEED_LIMIT = 50  # above this many nodes, physics starts from the computed positions
 EDGE_LABEL_LIMIT = 2000  # above this many edges, relations show in tooltips and the panel only
 LAYOUTS = ("auto", "anchored", "physics", "precomputed")
+ANCHORED_LIMIT = 5000  # up to this many nodes, auto gathers actors around their cities when it can
 # The first view of a big anchored page leaves out detail (events, figures, the roles posts share);
 # the legend turns them on. Above FIRST_VIEW_DETAIL nodes only.
 FIRST_VIEW_HIDDEN = {"gba:Milestone", "gba:Figure", "org:Role"}
@@ -140,8 +141,8 @@ def explorer_data(
     mapping, or None for one size; ``communities`` colours nodes by community (True: Louvain, or
     the node sets themselves); ``focus`` keeps the nodes within ``depth`` links of that node;
     ``path=(a, b)`` highlights a shortest path; ``layout`` is ``"auto"`` (``"anchored"`` when nodes
-    have homes to gather around, else physics, with positions computed here above
-    :data:`PHYSICS_LIMIT` nodes), ``"anchored"`` (each city or region with its actors around it, no
+    have homes to gather around, up to :data:`ANCHORED_LIMIT` nodes; else physics, with positions
+    computed here above :data:`PHYSICS_LIMIT` nodes), ``"anchored"`` (each city or region with its actors around it, no
     physics), ``"physics"`` or ``"precomputed"``.
     ``since`` (:func:`gbakg.rdf.asof.since` of the graph ``g`` was projected from) dates each node
     and link for the time slider, by the rule of ``--as-of``; ``lang`` is the labels' language.
@@ -177,7 +178,7 @@ def explorer_data(
         for node in members:
             out_nodes[index[node]]["m"] = number
     homes = {h for _, h in g.nodes(data="home") if h is not None and h in g}
-    if layout == "auto" and len(homes) >= 2 and len(nodes) <= PHYSICS_LIMIT and not groups:
+    if layout == "auto" and len(homes) >= 2 and len(nodes) <= ANCHORED_LIMIT and not groups:
         layout = "anchored"  # places to hold on to: the first view that reads
     physics = layout == "physics" or (layout == "auto" and len(nodes) <= PHYSICS_LIMIT)
     if layout == "anchored":

@@ -6,7 +6,7 @@
   var D = JSON.parse(document.getElementById("gbakg-data").textContent);
   var N = D.nodes, E = D.edges, opts = D.options, EY = D.edgeYears || [];
   var FADED = "rgba(205,205,205,0.45)", PATH = "#d62728", LINK_LIMIT = 200, FADE_LIMIT = 5000;
-  var MOVING_NODES = 3000;  // nodes drawn while the view pans or zooms (the largest first)
+  var MOVING_NODES = opts.movingNodes === undefined ? 3000 : opts.movingNodes;  // drawn while the view moves (largest first; 0: all)
   var BASE = opts.base || "";  // the entities' namespace: addresses name them by slug
   var $ = function (id) { return document.getElementById(id); };
 
@@ -123,7 +123,7 @@
   // While the view moves, a big graph draws only its largest nodes (edges are hidden by the options
   // above); the whole graph is drawn again as soon as it stops.
   var movingSet = null, allIndices = null, stillTimer = null;
-  if (N.length > MOVING_NODES) {
+  if (MOVING_NODES > 0 && N.length > MOVING_NODES) {
     movingSet = N.map(function (n, i) { return i; })
       .sort(function (a, b) { return (N[b].s || 12) - (N[a].s || 12) || a - b; }).slice(0, MOVING_NODES);
   }

@@ -87,7 +87,7 @@ def test_a_valid_graph_creates_the_output_folder(run, tiny_file: Path, tiny_corp
     out = tmp_path / "new"
     result = run("build", "--graph", str(tiny_file), "--corpus", str(tiny_corpus), "--out", str(out))
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out.iterdir()) == ["explorer.html", "gbakg.ttl"]
+    assert sorted(p.name for p in out.iterdir()) == ["explorer.html", "gbakg.ttl", "void.ttl"]
 
 
 def test_output_inside_a_graph_folder_is_refused(run, tiny_file: Path, tiny_corpus: Path) -> None:

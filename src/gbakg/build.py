@@ -33,8 +33,11 @@ def build(
     with_curated: bool = False,
     corpus: str | os.PathLike[str] | None = None,
     as_of: str | Period | None = None,
+    endpoint: str | None = None,
 ) -> BuildResult:
-    """Validate the graph and, only if it is valid, write ``gbakg.ttl`` and ``explorer.html``.
+    """Validate the graph and, only if it is valid, write ``gbakg.ttl``, ``explorer.html`` and
+    ``void.ttl`` (its VoID/DCAT description, :func:`gbakg.rdf.dataset.describe`; ``endpoint`` is the
+    SPARQL endpoint it names).
 
     Nothing is written for an invalid graph, and both files are replaced together and atomically,
     so an earlier good build is never left half-overwritten (Ctrl-C included). ``out_dir`` is
@@ -42,9 +45,11 @@ def build(
     next load would read the build back as data). ``as_of`` (a date) builds the graph as it stood
     then (see :func:`gbakg.rdf.asof.as_of`).
     """
+    from gbakg import __version__
     from gbakg.explorer.page import explorer_html
     from gbakg.network.projections import full_graph
     from gbakg.rdf.asof import since
+    from gbakg.rdf.dataset import describe
     from gbakg.rdf.load import load
     from gbakg.rdf.stats import stats
     from gbakg.rdf.validate import validate
@@ -64,7 +69,9 @@ def build(
     page = explorer_html(
         full_graph(graph), title="Greater Bay Area Knowledge Graph", term_labels=term_labels(graph), since=since(graph)
     )
-    result.written.extend(_write(out, {"gbakg.ttl": turtle, "explorer.html": page}))
+    description = describe(graph, version=__version__, endpoint=endpoint, dump_bytes=len(turtle.encode("utf-8")))
+    void = description.serialize(format="turtle")
+    result.written.extend(_write(out, {"gbakg.ttl": turtle, "explorer.html": page, "void.ttl": void}))
     return result
 
 
@@ -96,7 +103,7 @@ def _refuse_inside_inputs(out: Path, sources: Sequence[str | os.PathLike[str]] |
                 "(choose an --out outside it)"
             )
     inputs = {f.resolve() for f in graph_files(sources, with_curated=with_curated)}
-    for name in ("gbakg.ttl", "explorer.html"):
+    for name in ("gbakg.ttl", "explorer.html", "void.ttl"):
         if (where / name).resolve() in inputs:
             raise InputError(f"{out / name}: is an input file; choose another --out")
 

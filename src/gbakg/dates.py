@@ -120,6 +120,7 @@ def resolve_relative(phrase: str, source_date: Period) -> tuple[str, str] | None
     * ``this June`` / ``last June`` / ``next June``: that month in the source's year, or the nearest
       one before / after the source's month;
     * ``April last year`` / ``去年4月`` (and this/next year): that month of that year;
+    * ``December 23 last year`` / ``23 December last year`` / ``去年12月23日``: that day of that year;
     * ``on Saturday`` / ``Saturday`` / ``last Saturday``: the latest Saturday on or before the
       source's day (datelines report the past);
     * ``March 1``, ``1 March``, ``Dec. 22``, ``August 28th``, ``3月1日`` (no year): the latest such day
@@ -148,6 +149,13 @@ def resolve_relative(phrase: str, source_date: Period) -> tuple[str, str] | None
         d = day if text == "today" else day - timedelta(days=1)
         return d.isoformat(), XSD + "date"
     year = day.year
+    day_of_year = _day_of_year(phrase.strip(), text)
+    if day_of_year is not None:
+        month, dom, shift = day_of_year
+        try:
+            return date(year + shift, month, dom).isoformat(), XSD + "date"
+        except ValueError:  # 30 February last year
+            return None
     month_of_year = _month_of_year(phrase.strip(), text)
     if month_of_year is not None:
         month, shift = month_of_year
@@ -189,6 +197,26 @@ _CHINESE = {
 _ZH_MONTH_OF_YEAR = re.compile(r"(今年|去年|明年)(\d{1,2})月")
 _MONTH_OF_YEAR = re.compile(r"(?:in\s+)?(\w+)\s+(this|last|next)\s+year")
 _YEAR_SHIFT = {"this": 0, "last": -1, "next": 1, "今年": 0, "去年": -1, "明年": 1}
+
+
+_ZH_DAY_OF_YEAR = re.compile(r"(今年|去年|明年)(\d{1,2})月(\d{1,2})日")
+_DAY_OF_YEAR = (
+    re.compile(r"(?:on\s+)?(?P<month>[a-z]+)\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?P<shift>this|last|next)\s+year"),
+    re.compile(r"(?:on\s+)?(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?P<month>[a-z]+)\s+(?P<shift>this|last|next)\s+year"),
+)
+
+
+def _day_of_year(raw: str, text: str) -> tuple[int, int, int] | None:
+    """``December 23 last year``, ``23 December last year``, ``去年12月23日``: (month, day, years from the source's)."""
+    zh = _ZH_DAY_OF_YEAR.fullmatch(raw)
+    if zh:
+        month, dom = int(zh.group(2)), int(zh.group(3))
+        return (month, dom, _YEAR_SHIFT[zh.group(1)]) if 1 <= month <= 12 else None
+    for pattern in _DAY_OF_YEAR:
+        match = pattern.fullmatch(text)
+        if match and match.group("month") in _MONTHS:
+            return _MONTHS[match.group("month")], int(match.group("day")), _YEAR_SHIFT[match.group("shift")]
+    return None
 
 
 def _month_of_year(raw: str, text: str) -> tuple[int, int] | None:

@@ -14,9 +14,15 @@ _CORPUS_HELP = "Folder of source texts for the quote check [default: $GBAKG_CORP
 @click.command()
 @click.option("--out", "out_dir", default="build", show_default=True, type=click.Path(), help="Output folder.")
 @click.option("--corpus", type=click.Path(), help=_CORPUS_HELP)
+@click.option(
+    "--endpoint",
+    metavar="URL",
+    help="The SPARQL endpoint to name in OUT/void.ttl (e.g. where `gbakg serve` runs); none by default.",
+)
 @graph_options
-def build(out_dir: str, corpus: str | None, graphs: tuple[str, ...], with_curated: bool) -> None:
-    """Load and validate the graph, write OUT/gbakg.ttl and OUT/explorer.html, print a summary.
+def build(out_dir: str, corpus: str | None, endpoint: str | None, graphs: tuple[str, ...], with_curated: bool) -> None:
+    """Load and validate the graph, write OUT/gbakg.ttl, OUT/explorer.html and OUT/void.ttl (the
+    dataset's VoID/DCAT description), print a summary.
 
     OUT is created only when the graph is valid, and may not lie inside an input folder. Ctrl-C
     exits 130 and leaves OUT as it was.
@@ -26,7 +32,10 @@ def build(out_dir: str, corpus: str | None, graphs: tuple[str, ...], with_curate
     if with_curated and not graphs:
         raise click.UsageError("--with-curated needs at least one --graph")
     try:
-        result = run_build(out_dir, list(graphs) or None, with_curated=with_curated, corpus=corpus, as_of=as_of_date())
+        sources = list(graphs) or None
+        result = run_build(
+            out_dir, sources, with_curated=with_curated, corpus=corpus, as_of=as_of_date(), endpoint=endpoint
+        )
     except KeyboardInterrupt:
         click.echo(f"Interrupted: nothing written to {out_dir}.", err=True)
         raise SystemExit(130) from None

@@ -1,6 +1,6 @@
-"""Take the README's pictures of the explorer with the test suite's browser: the curated graph's
-first view exactly as it opens (docs/explorer.png), and the time slider at two years
-(docs/explorer-YEAR.png).
+"""Take the README's pictures with the test suite's browser: the curated graph's explorer exactly as
+it opens (docs/explorer.png), the time slider at two years (docs/explorer-YEAR.png), and a profile
+page of the static site (docs/site-profile.png).
 
     python tests/explorer_screenshot.py [OUT_DIR]
 
@@ -22,6 +22,7 @@ ENTITY = "International Digital Economy Academy"
 
 
 YEARS = (2010, 2020)
+PROFILE = "hkust"
 
 
 def main(out: Path) -> None:
@@ -47,7 +48,20 @@ def main(out: Path) -> None:
             page.evaluate(f"gbakgYear({year})")
             page.wait_for_timeout(300)
             page.screenshot(path=str(out / f"explorer-{year}.png"))
+        site_profile(browser, graph, Path(folder), out)
         browser.close()
+
+
+def site_profile(browser, graph, folder: Path, out: Path) -> None:  # type: ignore[no-untyped-def]
+    from gbakg.site.write import build_site
+
+    build_site(graph, folder / "site")
+    page = browser.new_page(viewport={"width": 1100, "height": 1300})
+    page.goto((folder / "site" / "id" / f"{PROFILE}.html").as_uri())
+    page.wait_for_selector("body[data-drawn]", state="attached")
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(out / "site-profile.png"))
+    page.close()
 
 
 if __name__ == "__main__":

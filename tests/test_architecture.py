@@ -17,6 +17,7 @@ LAYERS = {
     "network": 2,
     "sources": 2,
     "explorer": 3,
+    "site": 3,
     "app": 4,
     "cli": 5,
 }
@@ -31,7 +32,7 @@ def layer_of(module: str) -> str:
     top = parts[1] if len(parts) > 1 else "__init__"
     if top == "__main__":
         return "cli"  # the entry point runs the CLI
-    if top in ("rdf", "sparql", "network", "sources", "explorer", "cli"):
+    if top in ("rdf", "sparql", "network", "sources", "explorer", "site", "cli"):
         return top
     return "app" if top in APP else "base"
 

@@ -25,6 +25,7 @@ def _register() -> None:
     from gbakg.cli import analysis as cli_analysis
     from gbakg.cli import data as cli_data
     from gbakg.cli import query as cli_query
+    from gbakg.cli import site as cli_site
     from gbakg.cli import sources as cli_sources
     from gbakg.cli import time as cli_time
     from gbakg.cli import viz as cli_viz
@@ -34,6 +35,7 @@ def _register() -> None:
         *cli_time.COMMANDS,
         *cli_analysis.COMMANDS,
         *cli_viz.COMMANDS,
+        *cli_site.COMMANDS,
         *cli_query.COMMANDS,
         *cli_sources.COMMANDS,
     ]:

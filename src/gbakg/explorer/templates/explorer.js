@@ -138,14 +138,21 @@
     stillTimer = setTimeout(still, 180);
   }
   function still() {
-    if (allIndices === null || network.renderer.dragging) { if (allIndices !== null) stillTimer = setTimeout(still, 180); return; }
+    var r = network.renderer;
+    if (allIndices === null || r.dragging || r.zooming) { if (allIndices !== null) stillTimer = setTimeout(still, 180); return; }
     network.body.nodeIndices = allIndices;
     allIndices = null;
     network.redraw();
   }
-  network.on("dragStart", function (p) { if (!p.nodes.length) moving(); });
+  var draggingNode = false;  // moving one node about: draw everything, so it lands where it should
+  network.on("dragStart", function (p) { draggingNode = p.nodes.length > 0; if (!draggingNode) moving(); });
   network.on("dragging", function (p) { if (!p.nodes.length) moving(); });
+  network.on("dragEnd", function () { draggingNode = false; });
   network.on("zoom", moving);
+  network.on("beforeDrawing", function () {  // catches a move's first frame, drawn before its event
+    var r = network.renderer;
+    if (movingSet && (r.zooming || (r.dragging && !draggingNode))) moving();
+  });
   window.gbakgMoving = function () { return allIndices !== null; };
 
   // ---- the address holds the view: selection, filters, year, language, path or focus --------

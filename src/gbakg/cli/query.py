@@ -247,20 +247,25 @@ def serve(
     graphs: tuple[str, ...],
     with_curated: bool,
 ) -> None:
-    """Serve the graph read-only over the SPARQL 1.1 Protocol at /sparql, with a query page at /.
+    """Serve the graph read-only over the SPARQL 1.1 Protocol at /sparql, with a query page at /,
+    and resolve its IRIs: /id/SLUG, /source/SLUG and /ontology answer the site's page to browsers
+    and Turtle, N-Triples or JSON-LD to RDF clients (by Accept, or .ttl/.nt/.jsonld).
 
     GET and POST (form or application/sparql-query); JSON, XML, CSV, TSV, Turtle, N-Triples by the
     Accept header; CORS for browser clients. Updates and SERVICE are refused (403); a query that
     runs past --timeout is stopped (504) while other queries go on.
     """
+    from gbakg.site.resources import Resources
     from gbakg.sparql.endpoint import make_endpoint
     from gbakg.sparql.endpoint import serve as run
 
     for name, value in (("--timeout", timeout), ("--max-rows", max_rows), ("--workers", workers)):
         if value <= 0:
             raise click.BadParameter("must be positive", param_hint=name)
+    files = _files(graphs, with_curated)
+    resources = Resources(files)
     endpoint = make_endpoint(
-        _files(graphs, with_curated),
+        files,
         host,
         port,
         workers=workers,
@@ -268,12 +273,19 @@ def serve(
         max_rows=max_rows,
         quiet=quiet,
         named=named,
+        resources=resources,
     )
+    resources.start()
+    root = endpoint.url[: -len("sparql")]
     click.echo(f"Serving {endpoint.pool.triples} triples read-only at {endpoint.url}", err=True)
-    click.echo(f"Query page: {endpoint.url[: -len('sparql')]} (Ctrl+C stops)", err=True)
+    click.echo(f"Query page: {root} (Ctrl+C stops)", err=True)
+    click.echo(f"Pages: {root}index.html; every IRI resolves at {root}id/SLUG (HTML or RDF by Accept)", err=True)
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"Warning: listening on {host}: other machines can query this graph", err=True)
-    run(endpoint)
+    try:
+        run(endpoint)
+    finally:
+        resources.close()
 
 
 @click.command()

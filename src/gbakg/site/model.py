@@ -82,7 +82,7 @@ def slug_of(iri: str) -> str:
 
 
 def profiles(full: nx.MultiDiGraph, collab: nx.Graph, terms: Mapping[str, str]) -> dict[str, Profile]:
-    """A profile for every entity of ``full`` that is not itself a post, event, figure or strength."""
+    """A profile for every entity of ``full``: posts, events and figures too (theirs are short)."""
 
     def name(node: str) -> str:
         return str(full.nodes[node].get("label", node)) if node in full else terms.get(node, node)
@@ -93,8 +93,6 @@ def profiles(full: nx.MultiDiGraph, collab: nx.Graph, terms: Mapping[str, str]) 
     qualified = {POST, AGREEMENT, MILESTONE, STRENGTH, FIGURE}
     out: dict[str, Profile] = {}
     for node, attrs in full.nodes(data=True):
-        if attrs.get("type") in (POST, MILESTONE, FIGURE):
-            continue
         props = [
             (term(k), "; ".join(terms.get(str(v), str(v)) for v in (v if isinstance(v, list) else [v])))
             for k, v in sorted(attrs.items())
@@ -143,8 +141,9 @@ def profiles(full: nx.MultiDiGraph, collab: nx.Graph, terms: Mapping[str, str]) 
                     )
 
     for node, profile in out.items():
+        own_kind = full.nodes[node].get("type")
         for _, other, key, data in full.out_edges(node, keys=True, data=True):
-            if full.nodes[other].get("type") in qualified - {AGREEMENT, STRENGTH}:
+            if full.nodes[other].get("type") in qualified - {AGREEMENT, STRENGTH} and own_kind not in qualified:
                 continue
             profile.facts.append(Line(f"{term(key)} {name(other)}", [other], "", list(data.get("evidence", []))))
         for other, _, key, data in full.in_edges(node, keys=True, data=True):

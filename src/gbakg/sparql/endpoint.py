@@ -23,7 +23,7 @@ import signal
 import socket
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -46,6 +46,11 @@ _FORM = "application/x-www-form-urlencoded"
 _PROBE = "ASK {}=%+&?"  # a charset must write these as ASCII does, or percent-encoding and SPARQL break
 
 
+# Answers the paths other than / and /sparql (the graph's own IRIs: see gbakg.site.resources):
+# (path, Accept) -> (status, content type, body, headers), or None for "not mine".
+Resolver = Callable[[str, str | None], tuple[int, str, bytes, dict[str, str]] | None]
+
+
 class Endpoint(ThreadingHTTPServer):
     """The HTTP server: ``/sparql`` (SPARQL 1.1 Protocol, read-only) and a query page at ``/``."""
 
@@ -53,8 +58,16 @@ class Endpoint(ThreadingHTTPServer):
     block_on_close = False  # idle keep-alive connections must not hold up a shutdown; see ``busy``
     request_queue_size = 128
 
-    def __init__(self, address: tuple[str, int], pool: WorkerPool, *, max_body: int = 1_000_000, quiet: bool = False):
-        self.pool, self.max_body, self.quiet = pool, max_body, quiet
+    def __init__(
+        self,
+        address: tuple[str, int],
+        pool: WorkerPool,
+        *,
+        max_body: int = 1_000_000,
+        quiet: bool = False,
+        resources: Resolver | None = None,
+    ):
+        self.pool, self.max_body, self.quiet, self.resources = pool, max_body, quiet, resources
         self._busy = 0
         self._idle_requests = threading.Condition()
         super().__init__(address, _Handler)
@@ -101,6 +114,7 @@ def make_endpoint(
     max_rows: int = 100_000,
     quiet: bool = False,
     named: Mapping[str, Path] | None = None,
+    resources: Resolver | None = None,
 ) -> Endpoint:
     """Start the workers (each loads ``files``, and ``named`` graph IRI -> file as named graphs)
     and bind the server; call ``serve_forever()`` next.
@@ -110,7 +124,7 @@ def make_endpoint(
     chosen = {iri: str(file) for iri, file in (named or {}).items()}
     pool = WorkerPool(list(files), workers=workers, timeout=timeout, max_rows=max_rows, named=chosen).start()
     try:
-        return Endpoint((host, port), pool, quiet=quiet)
+        return Endpoint((host, port), pool, quiet=quiet, resources=resources)
     except OSError as e:
         pool.close()
         raise InputError(f"cannot listen on {host}:{port} ({e.strerror or e})") from e
@@ -181,7 +195,11 @@ class _Handler(BaseHTTPRequestHandler):
             text = page()
             self._send(200, "text/html; charset=utf-8", text.encode("utf-8"), {"Content-Security-Policy": csp(text)})
         elif url.path != "/sparql":
-            self._error(404, f"Not found: {url.path}; the SPARQL endpoint is /sparql")
+            answer = self.server.resources(url.path, self.headers.get("Accept")) if self.server.resources else None
+            if answer is None:
+                return self._error(404, f"Not found: {url.path}; the SPARQL endpoint is /sparql")
+            status, content_type, body, headers = answer
+            self._send(status, content_type, body, headers)
         elif not url.query and "text/html" in self.headers.get("Accept", ""):
             self._send(303, TEXT, b"", {"Location": "/"})
         elif not url.query:

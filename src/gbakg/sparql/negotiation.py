@@ -142,3 +142,17 @@ def format_names(family: str) -> str:
     """Every value of ``format``/``output`` that names a format of ``family``, for a 406 message."""
     every = [*_FORMAT_NAMES, *(f for _, f in _CONTENT_TYPES)]
     return ", ".join(sorted({n for n in every if format_for(n, family)}))
+
+
+def choose(accept: str | None, offers: list[tuple[str, str]]) -> str | None:
+    """Which of ``offers`` ((media type, name), the server's preference first) ``Accept`` wants most; None
+    if it refuses them all. The same weighing as :func:`negotiate`: the most specific range counts."""
+    ranges = _ranges(accept)
+    best: tuple[float, int, int, str] | None = None
+    for order, (media, name) in enumerate(offers):
+        matched = _match(ranges, media)
+        if matched is None or matched[0] <= 0:
+            continue
+        if best is None or (-matched[0], matched[1], order) < best[:3]:
+            best = (-matched[0], matched[1], order, name)
+    return None if best is None else best[3]

@@ -421,6 +421,13 @@ def test_query_command_on_the_endpoint(endpoint):
 # -- the command ---------------------------------------------------------------------------------
 
 
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:  # it has just ended
+        return b""
+
+
 def _children(pid: int) -> set[int]:
     found = set()
     for stat in Path("/proc").glob("[0-9]*/stat"):
@@ -455,13 +462,16 @@ def test_serve_command(tiny_file):
         assert first.startswith("Serving ") and " triples read-only at http://127.0.0.1:" in first
         url = first.rsplit(" ", 1)[1].strip()
         assert process.stderr.readline().startswith("Query page: http://127.0.0.1:")
-        workers = _children(process.pid)
+        assert process.stderr.readline().startswith("Pages: http://127.0.0.1:")
+        children = _children(process.pid)  # the query worker, and the child writing the pages
+        workers = {pid for pid in children if b"gbakg.sparql.workers" in _cmdline(pid)}
         assert len(workers) == 1
         status, _, body = http(f"{url}?{urlencode({'query': 'SELECT ?l WHERE { gbr:beta-lab skos:altLabel ?l }'})}")
         assert status == 200 and json.loads(body)["results"]["bindings"] == [{"l": {"type": "literal", "value": "BL"}}]
         process.send_signal(signal.SIGINT)
         assert process.wait(30) == 0
         time.sleep(0.2)
+        workers = children
         assert not any(
             Path(f"/proc/{pid}").exists() and "Z" not in Path(f"/proc/{pid}/stat").read_text().split()[2]
             for pid in workers

@@ -21,12 +21,12 @@ GBR = "https://w3id.org/gbakg/id/"
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
     files = graph_files(None)
-    resources = Resources(files)
-    endpoint = make_endpoint(files, "127.0.0.1", 0, workers=1, quiet=True, resources=resources)
+    endpoint = make_endpoint(files, "127.0.0.1", 0, workers=1, quiet=True)
+    resources = Resources(files, lambda text, fmt: endpoint.pool.run(text, None, fmt, (None, None)))
+    endpoint.resources = resources.start()
     thread = threading.Thread(target=endpoint.serve_forever, daemon=True)
     thread.start()
-    resources.start()
-    resources.ready.wait(120)
+    assert resources.ready.wait(120) and resources.error is None
     yield endpoint.url[: -len("/sparql")]
     endpoint.close()
     resources.close()
@@ -121,6 +121,15 @@ def test_an_unknown_slug_is_a_404_that_suggests(client):
     assert html.status_code == 404 and 'href="/id/hkust"' in html.text
     assert client.get("/id/hkust.exe").status_code == 404
     assert client.get("/id/../../etc/passwd").status_code in (400, 404)
+
+
+def test_pages_wait_for_the_site_with_a_503(tmp_path):
+    """Before the child process has written the pages, the IRIs answer 503 with Retry-After."""
+    resources = Resources([], lambda text, fmt: (200, "text/turtle", b""))
+    answer = resources("/id/hkust", "text/html")
+    assert answer is not None and answer[0] == 503 and answer[3]["Retry-After"] == "2"
+    assert resources("/sparql-other", None) is None  # not a path of the graph's
+    resources.close()
 
 
 def test_refused_types_get_406(client):

@@ -263,7 +263,6 @@ def serve(
         if value <= 0:
             raise click.BadParameter("must be positive", param_hint=name)
     files = _files(graphs, with_curated)
-    resources = Resources(files)
     endpoint = make_endpoint(
         files,
         host,
@@ -273,9 +272,9 @@ def serve(
         max_rows=max_rows,
         quiet=quiet,
         named=named,
-        resources=resources,
     )
-    resources.start()
+    resources = Resources(files, lambda text, fmt: endpoint.pool.run(text, None, fmt, (None, None)))
+    endpoint.resources = resources.start()
     root = endpoint.url[: -len("sparql")]
     click.echo(f"Serving {endpoint.pool.triples} triples read-only at {endpoint.url}", err=True)
     click.echo(f"Query page: {root} (Ctrl+C stops)", err=True)

@@ -6,8 +6,10 @@ evidence for them, in Turtle, N-Triples or JSON-LD, by ``Accept`` (or by an exte
 representation sent, rather than a 303 to it: one round trip, and the IRI stays what the client
 asked for. An unknown slug is a 404 that suggests the nearest ones.
 
-The site is written once, in a background thread, into a temporary folder; until it is ready
-every answer here is a 503 with ``Retry-After`` (the SPARQL endpoint itself does not wait).
+The site is written once, by a child process (so the server's own threads never wait on it), into a
+temporary folder; until it is ready every answer here is a 503 with ``Retry-After`` (the SPARQL
+endpoint itself does not wait). The RDF answers are CONSTRUCT queries run by the endpoint's own
+query workers.
 """
 
 from __future__ import annotations
@@ -15,13 +17,15 @@ from __future__ import annotations
 import difflib
 import json
 import mimetypes
+import re
 import shutil
+import subprocess
+import sys
 import tempfile
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from html import escape
 from pathlib import Path
-from typing import Any
 
 from gbakg.site.render import CSP
 from gbakg.sparql.negotiation import TEXT, choose
@@ -40,58 +44,66 @@ _TYPES = {
     "nt": "application/n-triples",
     "jsonld": "application/ld+json",
 }
-_RDFLIB = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld"}
+_QUERY_FORMAT = {"ttl": "ttl", "nt": "nt", "jsonld": "json"}  # the endpoint's format= names
+_SLUG = re.compile(r"[A-Za-z0-9][A-Za-z0-9._~-]*")
+_PATHS = {
+    *("id", "source", "assets", "class", "index.html", "sources.html", "dataset.html", "ontology.html", "void.ttl"),
+    *("ontology", "ontology.ttl", "ontology.nt", "ontology.jsonld"),
+}
 _SPACES = {"id": str(GBR), "source": str(GBS)}
 
 
 class Resources:
-    """Callable as the endpoint's resolver: ``(path, Accept) -> answer`` for the graph's own paths."""
+    """Callable as the endpoint's resolver: ``(path, Accept) -> answer`` for the graph's own paths.
 
-    def __init__(self, files: Sequence[Path]) -> None:
-        self.files = list(files)
-        self.graph: Any = None
-        self.folder: Path | None = None
+    ``run`` answers a query as the endpoint's workers do: ``(text, format) -> (status, type, body)``.
+    """
+
+    def __init__(self, files: Sequence[Path], run: Callable[[str, str], tuple[int, str, bytes]]) -> None:
+        self.files = [str(f) for f in files]
+        self.run = run
+        self.folder = Path(tempfile.mkdtemp(prefix="gbakg-pages-")) / "site"
         self.error: str | None = None
         self.ready = threading.Event()
-        self._thread = threading.Thread(target=self._prepare, name="gbakg-pages", daemon=True)
+        self._child: subprocess.Popen[bytes] | None = None
 
     def start(self) -> Resources:
-        self._thread.start()
+        """Write the site in a child process of its own session (a Ctrl+C for the server is not its)."""
+        command = [sys.executable, "-m", "gbakg", "site", "--out", str(self.folder)]
+        for file in self.files:
+            command += ["--graph", file]
+        self._child = subprocess.Popen(
+            command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
+        )
+        threading.Thread(target=self._wait, name="gbakg-pages", daemon=True).start()
         return self
 
+    def _wait(self) -> None:
+        assert self._child is not None
+        _, err = self._child.communicate()
+        if self._child.returncode != 0:
+            lines = err.decode("utf-8", "replace").strip().splitlines()
+            self.error = "the pages could not be written" + (f": {lines[-1]}" if lines else "")
+        self.ready.set()
+
     def close(self) -> None:
-        if self.folder is not None:
-            shutil.rmtree(self.folder.parent, ignore_errors=True)
-
-    def _prepare(self) -> None:
-        try:
-            from gbakg.rdf.load import parse_files
-            from gbakg.site.write import build_site
-
-            graph = parse_files(self.files)
-            folder = Path(tempfile.mkdtemp(prefix="gbakg-pages-")) / "site"
-            build_site(graph, folder)
-            self.graph, self.folder = graph, folder
-        except Exception as e:
-            self.error = f"the pages could not be written: {e}"
-        finally:
-            self.ready.set()
+        if self._child is not None and self._child.poll() is None:
+            self._child.kill()
+            self._child.wait()
+        shutil.rmtree(self.folder.parent, ignore_errors=True)
 
     def __call__(self, path: str, accept: str | None) -> Answer | None:
         parts = path.strip("/").split("/")
-        if parts[0] not in ("id", "source", "ontology", "assets", "class", "index.html", "sources.html",
-                            "dataset.html", "ontology.html", "void.ttl"):  # fmt: skip
+        if parts[0] not in _PATHS:
             return None
-        if not self.ready.wait(0):
+        if not self.ready.is_set():
             return 503, TEXT, b"The pages are being written; try again in a moment.\n", {"Retry-After": "2"}
-        if self.error or self.folder is None:
+        if self.error:
             return 500, TEXT, f"{self.error}\n".encode(), {}
         if parts[0] in ("id", "source") and len(parts) == 2:
             return self._resource(parts[0], parts[1], accept)
-        if parts == ["ontology"]:
-            return self._ontology(accept, None)
-        if parts in (["ontology.ttl"], ["ontology.nt"], ["ontology.jsonld"]):
-            return self._ontology(accept, parts[0].rsplit(".", 1)[1])
+        if parts[0] in ("ontology", "ontology.ttl", "ontology.nt", "ontology.jsonld") and len(parts) == 1:
+            return self._ontology(accept, parts[0].partition(".")[2] or None)
         return self._file("/".join(parts))
 
     # ------------------------------------------------------------------ answers
@@ -99,77 +111,44 @@ class Resources:
     def _resource(self, space: str, name: str, accept: str | None) -> Answer:
         slug, _, ext = name.partition(".")
         wanted = {"html": "html", "ttl": "ttl", "nt": "nt", "jsonld": "jsonld"}.get(ext) if ext else None
-        if ext and wanted is None:
-            return self._not_found(space, slug, accept)
-        page = self.folder / space / f"{slug}.html" if self.folder else None
-        from rdflib import URIRef
-
-        iri = URIRef(_SPACES[space] + slug)
-        if page is None or not page.is_file() or (iri, None, None) not in self.graph:
+        page = self.folder / space / f"{slug}.html"
+        if (ext and wanted is None) or not _SLUG.fullmatch(slug) or not page.is_file():
             return self._not_found(space, slug, accept)
         fmt = wanted or choose(accept, _OFFERS)
         if fmt is None:
-            return (
-                406,
-                TEXT,
-                ("Not acceptable: this resource comes as " + ", ".join(m for m, _ in _OFFERS) + "\n").encode(),
-                {},
-            )
+            offered = ", ".join(m for m, _ in _OFFERS)
+            return 406, TEXT, f"Not acceptable: this resource comes as {offered}\n".encode(), {}
         headers = {
             "Content-Location": f"/{space}/{slug}.{fmt}",
             "Link": ", ".join(f'</{space}/{slug}.{f}>; rel="alternate"; type="{m}"' for m, f in _OFFERS),
         }
         if fmt == "html":
-            body = page.read_bytes()
-            return 200, _TYPES["html"], body, {**headers, "Content-Security-Policy": CSP}
-        return 200, _TYPES[fmt], self._describe(iri, fmt), headers
+            return 200, _TYPES["html"], page.read_bytes(), {**headers, "Content-Security-Policy": CSP}
+        iri = _SPACES[space] + slug
+        text = (
+            f"CONSTRUCT {{ <{iri}> ?p ?o . ?statement ?sp ?so }} WHERE {{ {{ <{iri}> ?p ?o }} UNION "
+            f"{{ ?statement <http://www.w3.org/1999/02/22-rdf-syntax-ns#subject> <{iri}> ; ?sp ?so }} }}"
+        )
+        return self._rdf(text, fmt, headers)
 
-    def _describe(self, iri: Any, fmt: str) -> bytes:
-        """The resource's own triples, and each reified statement (with its source and quote) about them."""
-        from rdflib import Graph
-        from rdflib.namespace import RDF
-
-        out = Graph()
-        for prefix, namespace in self.graph.namespaces():
-            out.bind(prefix, namespace)
-        for triple in self.graph.triples((iri, None, None)):
-            out.add(triple)
-        for statement in self.graph.subjects(RDF.subject, iri):
-            for p, o in self.graph.predicate_objects(statement):
-                out.add((statement, p, o))
-        return out.serialize(format=_RDFLIB[fmt], encoding="utf-8")
+    def _rdf(self, text: str, fmt: str, headers: dict[str, str]) -> Answer:
+        status, content_type, body = self.run(text, _QUERY_FORMAT[fmt])
+        return status, content_type, body, headers if status == 200 else {}
 
     def _ontology(self, accept: str | None, wanted: str | None) -> Answer:
-        fmt = wanted or choose(accept, _OFFERS)
+        fmt = wanted if wanted in _TYPES else choose(accept, _OFFERS)
         if fmt is None:
-            return (
-                406,
-                TEXT,
-                ("Not acceptable: the ontology comes as " + ", ".join(m for m, _ in _OFFERS) + "\n").encode(),
-                {},
-            )
+            offered = ", ".join(m for m, _ in _OFFERS)
+            return 406, TEXT, f"Not acceptable: the ontology comes as {offered}\n".encode(), {}
         if fmt == "html":
             answer = self._file("ontology.html")
             answer[3]["Content-Location"] = "/ontology.html"
             return answer
-        from rdflib import Graph
-
-        out = Graph()
-        for prefix, namespace in self.graph.namespaces():
-            out.bind(prefix, namespace)
         base = str(GBA).rstrip("#")
-        for s, p, o in self.graph:
-            if str(s).startswith(base):
-                out.add((s, p, o))
-        return (
-            200,
-            _TYPES[fmt],
-            out.serialize(format=_RDFLIB[fmt], encoding="utf-8"),
-            {"Content-Location": f"/ontology.{fmt}"},
-        )
+        text = f'CONSTRUCT {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o FILTER(STRSTARTS(STR(?s), "{base}")) }}'
+        return self._rdf(text, fmt, {"Content-Location": f"/ontology.{fmt}"})
 
     def _file(self, relative: str) -> Answer:
-        assert self.folder is not None
         target = (self.folder / relative).resolve()
         if self.folder.resolve() not in target.parents or not target.is_file():
             return 404, TEXT, f"Not found: /{relative}\n".encode(), {}
@@ -181,8 +160,7 @@ class Resources:
         return 200, kind, body, headers
 
     def _not_found(self, space: str, slug: str, accept: str | None) -> Answer:
-        """404, naming the nearest slugs of that space (by spelling, then by name)."""
-        assert self.folder is not None
+        """404, naming the nearest slugs of that space (by spelling)."""
         known = sorted(p.stem for p in (self.folder / space).glob("*.html"))
         near = difflib.get_close_matches(slug, known, n=3, cutoff=0.6)
         message = f"Not found: /{space}/{slug}" + (

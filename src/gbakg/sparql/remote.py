@@ -2,15 +2,20 @@
 
 This is the path for users who outgrow one process: push the graph into Oxigraph, Fuseki,
 GraphDB or Virtuoso and keep using the same named queries against it. Plain ``urllib``; results
-are parsed into pyoxigraph terms so they render exactly like local ones.
+are parsed into pyoxigraph terms so they render exactly like local ones. A store that asks for a
+user and password (Virtuoso's ``/sparql-graph-crud-auth``) gets them from :func:`credentials`.
 """
 
 from __future__ import annotations
 
+import errno
 import ipaddress
+import netrc
+import os
 import urllib.error
 import urllib.request
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
 
@@ -38,6 +43,70 @@ _GRAPHS = {
 }
 
 
+USER_VARIABLE, PASSWORD_VARIABLE = "GBAKG_STORE_USER", "GBAKG_STORE_PASSWORD"
+
+
+def credentials(url: str) -> tuple[str, str] | None:
+    """(user, password) for a store that asks for them: the environment's ``GBAKG_STORE_USER`` and
+    ``GBAKG_STORE_PASSWORD``, else the URL's host in ``~/.netrc`` (``$NETRC`` if set). They are sent
+    only when the store asks (HTTP digest or basic authentication) and never printed or logged."""
+    user, password = os.environ.get(USER_VARIABLE), os.environ.get(PASSWORD_VARIABLE)
+    if user and password is not None:
+        return user, password
+    host = urlsplit(url).hostname or ""
+    path = os.environ.get("NETRC") or str(Path.home() / ".netrc")
+    try:
+        entry = netrc.netrc(path).authenticators(host)
+    except (OSError, netrc.NetrcParseError):
+        return None
+    if entry is None:
+        return None
+    login, _, secret = entry
+    return (login or "", secret or "") if login else None
+
+
+def _needed(url: str, what: str) -> str:
+    return (
+        f"{url}: HTTP 401: credentials {what}; set {USER_VARIABLE} and {PASSWORD_VARIABLE}, "
+        f"or add a `machine {urlsplit(url).hostname}` line to ~/.netrc"
+    )
+
+
+def _authorize_first(req: urllib.request.Request, found: tuple[str, str] | None, timeout: float) -> None:
+    """Answer the store's challenge before the body goes out.
+
+    urllib sends a request's body first and learns that the store wants credentials from the 401; a
+    store that closes the connection at once (Virtuoso) breaks the pipe of a large upload. A HEAD
+    without a body fetches the challenge, and the upload carries its answer.
+    """
+    import base64
+
+    probe = urllib.request.Request(req.full_url, method="HEAD", headers={"User-Agent": f"gbakg/{__version__}"})
+    direct = [urllib.request.ProxyHandler({})] if _is_loopback(req.full_url) else []
+    try:
+        with urllib.request.build_opener(*direct).open(probe, timeout=timeout):
+            return  # no challenge: nothing to answer
+    except urllib.error.HTTPError as e:
+        challenge = e.headers.get("WWW-Authenticate", "") if e.code == 401 else ""
+    except (urllib.error.URLError, OSError):
+        return  # the upload itself will say what is wrong
+    scheme, _, rest = challenge.partition(" ")
+    if scheme and found is None:
+        raise InputError(_needed(req.full_url, "are needed"))
+    if found is None:
+        return
+    if scheme.lower() == "digest":
+        passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+        passwords.add_password(None, req.full_url, *found)
+        fields = urllib.request.parse_keqv_list(urllib.request.parse_http_list(rest))
+        answer = urllib.request.HTTPDigestAuthHandler(passwords).get_authorization(req, fields)
+        if answer:
+            req.add_unredirected_header("Authorization", f"Digest {answer}")
+    elif scheme.lower() == "basic":
+        token = base64.b64encode(f"{found[0]}:{found[1]}".encode()).decode("ascii")
+        req.add_unredirected_header("Authorization", f"Basic {token}")
+
+
 def _is_loopback(url: str) -> bool:
     host = urlsplit(url).hostname or ""
     try:
@@ -60,14 +129,29 @@ def request(
     req = urllib.request.Request(url, data=data, method=method, headers={"User-Agent": f"gbakg/{__version__}"})
     for name, value in (headers or {}).items():
         req.add_header(name, value)
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({})) if _is_loopback(url) else None
+    handlers: list[urllib.request.BaseHandler] = []
+    if _is_loopback(url):
+        handlers.append(urllib.request.ProxyHandler({}))
+    found = credentials(url)
+    if found is not None:
+        passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+        passwords.add_password(None, url, *found)
+        handlers += [urllib.request.HTTPDigestAuthHandler(passwords), urllib.request.HTTPBasicAuthHandler(passwords)]
+    opener = urllib.request.build_opener(*handlers)
+    if data is not None:
+        _authorize_first(req, found, timeout)
     try:
-        with (opener.open if opener else urllib.request.urlopen)(req, timeout=timeout) as response:
+        with opener.open(req, timeout=timeout) as response:
             return response.status, response.headers.get("Content-Type", ""), response.read()
     except urllib.error.HTTPError as e:
+        if e.code == 401:  # never the credentials themselves
+            raise InputError(_needed(url, "were refused" if found else "are needed")) from None
         detail = e.read().decode("utf-8", "replace").strip().splitlines()
         raise InputError(f"{url}: HTTP {e.code} {e.reason}" + (f": {detail[0][:300]}" if detail else "")) from e
     except urllib.error.URLError as e:
+        if getattr(e.reason, "errno", None) in (errno.EPIPE, errno.ECONNRESET):
+            hint = "were the credentials refused?" if found else "does it want credentials?"
+            raise InputError(f"{url}: the store closed the connection while the data went out: {hint}") from None
         raise InputError(f"{url}: cannot reach the endpoint ({e.reason})") from e
     except TimeoutError as e:
         raise InputError(f"{url}: no answer within {timeout:g} s") from e

@@ -142,3 +142,24 @@ def test_the_sparql_endpoint_still_answers(client):
         "/sparql", params={"query": "ASK { ?s ?p ?o }"}, headers={"Accept": "application/sparql-results+json"}
     )
     assert answer.status_code == 200 and answer.json()["boolean"] is True
+
+
+def test_no_pages_leaves_the_iris_alone(tiny_file):
+    """`gbakg serve --no-pages` starts no child for the pages and answers /id/... with the endpoint's 404."""
+    import os
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "PYTHONUNBUFFERED": "1"}
+    command = [sys.executable, "-m", "gbakg", "serve", "--port", "0", "--quiet", "--workers", "1", "--no-pages"]
+    process = subprocess.Popen([*command, "--graph", str(tiny_file)], stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        url = process.stderr.readline().rsplit(" ", 1)[1].strip()
+        assert process.stderr.readline().startswith("Query page:")
+        answer = httpx.get(url.replace("/sparql", "/id/beta-lab"), timeout=10)
+        assert answer.status_code == 404 and "the SPARQL endpoint is /sparql" in answer.text
+    finally:
+        process.terminate()
+        process.wait(30)

@@ -227,6 +227,13 @@ def _list_named(fmt: str) -> None:
 )
 @click.option("--quiet", is_flag=True, help="Do not log each request.")
 @click.option(
+    "--pages/--no-pages",
+    default=True,
+    show_default=True,
+    help="Resolve the graph's IRIs (/id/SLUG, /source/SLUG, /ontology); the pages are written by a "
+    "child process at start-up, which takes memory and minutes for millions of triples.",
+)
+@click.option(
     "--named-graph",
     "named",
     multiple=True,
@@ -243,6 +250,7 @@ def serve(
     max_rows: int,
     workers: int,
     quiet: bool,
+    pages: bool,
     named: dict[str, Path],
     graphs: tuple[str, ...],
     with_curated: bool,
@@ -274,11 +282,13 @@ def serve(
         named=named,
     )
     resources = Resources(files, lambda text, fmt: endpoint.pool.run(text, None, fmt, (None, None)))
-    endpoint.resources = resources.start()
+    if pages:
+        endpoint.resources = resources.start()
     root = endpoint.url[: -len("sparql")]
     click.echo(f"Serving {endpoint.pool.triples} triples read-only at {endpoint.url}", err=True)
     click.echo(f"Query page: {root} (Ctrl+C stops)", err=True)
-    click.echo(f"Pages: {root}index.html; every IRI resolves at {root}id/SLUG (HTML or RDF by Accept)", err=True)
+    if pages:
+        click.echo(f"Pages: {root}index.html; every IRI resolves at {root}id/SLUG (HTML or RDF by Accept)", err=True)
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"Warning: listening on {host}: other machines can query this graph", err=True)
     try:

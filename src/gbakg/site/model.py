@@ -119,9 +119,9 @@ def profiles(full: nx.MultiDiGraph, collab: nx.Graph, terms: Mapping[str, str]) 
             period = _period(attrs)
             ev = list(attrs.get("evidence", []))
             if member in out and org:
-                out[member].posts.append(Line(f"{term_of(role, name)} of {name(org)}", [org], period, ev))
+                out[member].posts.append(Line(f"{_role(role, name)} of {name(org)}", [org], period, ev))
             if org in out and member:
-                out[org].posts.append(Line(f"{name(member)}: {term_of(role, name)}", [member], period, ev))
+                out[org].posts.append(Line(f"{name(member)}: {_role(role, name)}", [member], period, ev))
         elif kind == MILESTONE:
             event = str(attrs.get("gba:event", "event"))
             status = terms.get(str(attrs.get("gba:status", "")), "")
@@ -170,7 +170,8 @@ def profiles(full: nx.MultiDiGraph, collab: nx.Graph, terms: Mapping[str, str]) 
     return out
 
 
-def term_of(role: str | None, name: Any) -> str:
+def _role(role: str | None, name: Any) -> str:
+    """A post's role by name ("post" when the graph gives none)."""
     return name(role) if role else "post"
 
 
@@ -181,7 +182,7 @@ def _period(attrs: Mapping[str, Any]) -> str:
     return f"as of {seen}" if seen else ""
 
 
-def sources(graph: Graph, full: nx.MultiDiGraph, collab: nx.Graph, names: Mapping[str, str]) -> dict[str, Source]:
+def sources(graph: Graph, full: nx.MultiDiGraph, names: Mapping[str, str]) -> dict[str, Source]:
     """Every source with its record and the facts (node and link evidence) that cite it."""
     out: dict[str, Source] = {}
     for s in graph.subjects(RDF.type, GBA.Source):
@@ -220,7 +221,3 @@ def _text(graph: Graph, node: URIRef, predicates: Iterable[Any]) -> str:
 
 def names_of(full: nx.MultiDiGraph) -> dict[str, str]:
     return {n: str(d.get("label_en") or d.get("label", n)) for n, d in full.nodes(data=True)}
-
-
-def chinese_names(full: nx.MultiDiGraph) -> dict[str, str]:
-    return {n: str(d["label_zh"]) for n, d in full.nodes(data=True) if d.get("label_zh")}

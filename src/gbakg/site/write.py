@@ -39,7 +39,7 @@ def build_site(graph: Any, out: str | os.PathLike[str]) -> dict[str, int]:
     terms = read(graph).term_labels()
     names = model.names_of(full)
     profiles = model.profiles(full, collab, terms)
-    sources = model.sources(graph, full, collab, names)
+    sources = model.sources(graph, full, names)
     links = render.Links(profiles, sources, names)
     kinds = {k: v[:1].upper() + v[1:] for k, v in terms.items()}
 

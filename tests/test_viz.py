@@ -277,6 +277,19 @@ def test_cli_writes_the_page(tiny_file, tmp_path):
     assert {c["id"]: c["label"] for c in data["classes"]}["gba:ValueChainStage"] == "Value-chain stage"
 
 
+def test_cli_dates_the_page_for_the_slider_unless_the_input_is_huge(dated_file, tmp_path, monkeypatch):
+    import gbakg.cli.viz as viz_command
+
+    out = tmp_path / "d.html"
+    assert run("--graph", str(dated_file), "--out", str(out)).exit_code == 0
+    years = page_data(out.read_text(encoding="utf-8"))["edgeYears"]
+    assert any(years)  # the dated links carry their year
+    monkeypatch.setattr(viz_command, "SLIDER_MAX_BYTES", 0)
+    result = run("--graph", str(dated_file), "--out", str(out))
+    assert result.exit_code == 0 and "no time slider" in result.output
+    assert page_data(out.read_text(encoding="utf-8"))["edgeYears"] == []
+
+
 @pytest.mark.parametrize(
     ("args", "summary"),
     [

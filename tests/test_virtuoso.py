@@ -5,7 +5,6 @@ and password. The server runs on loopback from a private virtuoso.ini and is kil
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -17,6 +16,7 @@ from gbakg.cli import cli
 from gbakg.sparql import engine, remote
 from gbakg.sparql import query as sparql
 from test_named_queries import BROAD, CASES, run_oxigraph
+from test_remote import _free_port
 
 GRAPH_IRI = "https://w3id.org/gbakg/graph/curated"
 SECRET = "dba"  # Virtuoso's initial dba password, on a private throw-away database
@@ -44,12 +44,6 @@ MaxClientConnections = 10
 ResultSetMaxRows   = 100000
 MaxQueryExecutionTime = 120
 """
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")

@@ -8,6 +8,7 @@ into simplified characters (OpenCC's ``t2s``), so 澳門大學 and 澳门大学 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 
 from rdflib import Graph, Literal
@@ -52,6 +53,17 @@ def key(text: str) -> str:
     (True, True)
     """
     return simplified(fold(text)).casefold()
+
+
+def fold_table(names: Iterable[str]) -> dict[str, str]:
+    """Traditional characters that ``names`` (already :func:`key`-folded) could be typed with, and their
+    simplified forms: a page folds a typed query with it, as :func:`key` folded the names."""
+    table: dict[str, str] = {}
+    for char in {c for name in names for c in name if has_han(c)}:
+        for variant in traditional(char):
+            if simplified(variant) != variant:
+                table[variant] = simplified(variant)
+    return dict(sorted(table.items()))
 
 
 def spellings(text: str) -> list[str]:

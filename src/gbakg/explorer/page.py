@@ -27,6 +27,7 @@ import networkx as nx
 
 from gbakg.errors import InputError, UnknownEntityError
 from gbakg.explorer.layout import anchored_positions, layout_positions, memberships, ordered
+from gbakg.names import fold_table
 from gbakg.names import key as name_key
 from gbakg.vocabulary import GBR
 from gbakg.vocabulary import curie as to_curie
@@ -211,7 +212,7 @@ def explorer_data(
         "communities": [{"color": _PALETTE[i % len(_PALETTE)], "n": len(c)} for i, c in enumerate(groups)],
         "highlight": highlight,
         "edgeYears": years,
-        "fold": _fold_table(out_nodes),
+        "fold": fold_table(name for item in out_nodes for name in item["n"]),
         "options": {
             "lang": lang,
             "base": str(GBR),
@@ -311,20 +312,6 @@ def _years(since: Mapping[tuple[Any, Any, Any], date], nodes: list, edges: list,
             item["t"] = node_day[str(node)].year
     found = (edge_day.get((str(u), str(key), str(v))) for u, v, key, _ in edges)
     return [day.year if day else 0 for day in found]
-
-
-def _fold_table(items: list[dict]) -> dict[str, str]:
-    """Traditional characters of the names on the page and their simplified forms: the page folds
-    a typed query with this table, as :func:`gbakg.names.key` folded the names."""
-    from gbakg.names import has_han, simplified, traditional
-
-    chars = {c for item in items for name in item["n"] for c in name if has_han(c)}
-    table: dict[str, str] = {}
-    for char in chars:
-        for variant in traditional(char):
-            if simplified(variant) != variant:
-                table[variant] = simplified(variant)
-    return dict(sorted(table.items()))
 
 
 def _highlight(highlight: dict[str, Any], index: Mapping[Hashable, int], edges: list[list[Any]]) -> dict[str, Any]:

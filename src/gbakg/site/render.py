@@ -7,18 +7,16 @@ nothing of the internet.
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Iterable, Mapping
 from html import escape
 from typing import Any
 
+from gbakg.explorer.page import to_script_json as script_json
 from gbakg.site.model import Line, Profile, Source
 
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'"
 )
-_JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
 
 def page(title: str, body: str, *, depth: int, lang: str = "en", scripts: Iterable[str] = ()) -> str:
@@ -36,12 +34,6 @@ def page(title: str, body: str, *, depth: int, lang: str = "en", scripts: Iterab
         f' <a href="{up}ontology.html">Ontology</a> <a href="{up}dataset.html">Dataset</a></nav></header>\n'
         f"<main>\n{body}\n</main>\n{tags}\n</body>\n</html>\n"
     )
-
-
-def script_json(data: Any) -> str:
-    """JSON that stays data inside ``<script type="application/json">``."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return re.sub("[<>&\u2028\u2029]", lambda m: _JSON_ESCAPES[m.group()], text)
 
 
 class Links:

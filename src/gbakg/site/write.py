@@ -27,7 +27,7 @@ def build_site(graph: Any, out: str | os.PathLike[str]) -> dict[str, int]:
     """Write the site of ``graph`` (an rdflib Graph with the ontology) into ``out``; page counts."""
     from gbakg import __version__
     from gbakg.explorer.page import _CLASS_COLORS, _vis_script
-    from gbakg.names import key
+    from gbakg.names import fold_table, key
     from gbakg.network.projections import collaboration_graph, full_graph
     from gbakg.network.triples import read
     from gbakg.rdf.dataset import describe
@@ -87,7 +87,9 @@ def build_site(graph: Any, out: str | os.PathLike[str]) -> dict[str, int]:
     ]
     files["index.html"] = _index(len(profiles), len(sources), class_rows, place_rows)
     files["assets/search-index.js"] = "window.GBAKG_INDEX = " + render.script_json(index) + ";\n"
-    files["assets/fold.js"] = "window.GBAKG_FOLD = " + render.script_json(_fold(index)) + ";\n"
+    files["assets/fold.js"] = (
+        "window.GBAKG_FOLD = " + render.script_json(fold_table(k for row in index for k in row["k"])) + ";\n"
+    )
     files["ontology.html"] = _ontology(graph, terms)
     description = describe(graph, version=__version__)
     files["dataset.html"] = _dataset(description, len(profiles), len(sources))
@@ -115,17 +117,6 @@ def _ego(full: Any, iri: str, neighbours: list[str], profiles: Any, names: Any, 
     ]
     edges = sorted({(0, index[n]) for n in shown})
     return {"nodes": nodes, "edges": edges}
-
-
-def _fold(index: list[dict[str, Any]]) -> dict[str, str]:
-    from gbakg.names import has_han, simplified, traditional
-
-    table: dict[str, str] = {}
-    for char in {c for row in index for k in row["k"] for c in k if has_han(c)}:
-        for variant in traditional(char):
-            if simplified(variant) != variant:
-                table[variant] = simplified(variant)
-    return dict(sorted(table.items()))
 
 
 def _index(entities: int, sources: int, classes: list[str], places: list[str]) -> str:

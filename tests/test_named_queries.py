@@ -220,6 +220,11 @@ CASES = [
             ("gbr:guangzhou-development-district-administrative-committee", "gba:GovernmentBody", "gbr:guangzhou"),
             ("gbr:guangzhou-hong-kong-sci-tech-cooperation-park", "gba:Facility", "gbr:guangzhou"),
             ("gbr:guangzhou-municipal-government", "gba:GovernmentBody", "gbr:guangzhou"),
+            (
+                "gbr:guangzhou-regenerative-medicine-and-health-guangdong-laboratory",
+                "gba:ResearchInstitute",
+                "gbr:guangzhou-international-bio-island",
+            ),
             ("gbr:hkust-fok-ying-tung-research-institute", "gba:ResearchInstitute", "gbr:guangzhou"),
             ("gbr:hkust-guangzhou", "gba:University", "gbr:guangzhou"),
             ("gbr:hkust-guangzhou", "gba:University", "gbr:nansha"),
@@ -596,6 +601,18 @@ def test_in_city_follows_districts(dated_store):
     _, rows = run_oxigraph(dated_store, "in-city", {"city": "Alpha City"})
     assert [tuple(show(t) for t in row) for row in rows] == [
         ("gbr:alpha-university", "gba:University", "gbr:alpha-district"),
+        ("gbr:gamma-lab", "gba:ResearchInstitute", "gbr:alpha-city"),
+    ]
+
+
+def test_in_city_counts_a_lab_at_a_campus_there(write_ttl):
+    """A lab located at a university (its campus) is in the university's city, through its district."""
+    at_campus = DATED + "gbr:beta-lab gba:locatedIn gbr:alpha-university .\n"
+    store = engine.open_store(engine.source_files([write_ttl(at_campus)]))
+    _, rows = run_oxigraph(store, "in-city", {"city": "Alpha City"})
+    assert [tuple(show(t) for t in row) for row in rows] == [
+        ("gbr:alpha-university", "gba:University", "gbr:alpha-district"),
+        ("gbr:beta-lab", "gba:ResearchInstitute", "gbr:alpha-university"),
         ("gbr:gamma-lab", "gba:ResearchInstitute", "gbr:alpha-city"),
     ]
 

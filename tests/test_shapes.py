@@ -102,9 +102,9 @@ BAD_CASES = {
         "corpus file (gba:corpusFile) or its web address",
     ),
     "located-in-a-non-place": (
-        statement("gbr:beta-lab", "gba:locatedIn", "gbr:alpha-university", "Beta Lab is in Beta City"),
-        "gbr:alpha-university",
-        "must be a gba:Place or a gba:Facility",
+        statement("gbr:alpha-university", "gba:locatedIn", "gbr:beta-lab", "Beta Lab is in Beta City"),
+        "gbr:beta-lab",
+        "must be a gba:Place, a gba:Facility or a gba:University",
     ),
     "part-of-a-non-place": (
         statement("gbr:alpha-city", "gba:partOf", "gbr:beta-lab", "Beta Lab"),
@@ -125,6 +125,13 @@ def test_good_graph_conforms(write_ttl, tiny_corpus):
     report = validate(load([write_ttl(TINY_GRAPH)]), corpus=tiny_corpus)
     assert report.conforms, report.text()
     assert report.quotes_checked == 9
+
+
+def test_a_lab_may_be_located_at_a_university_campus(write_ttl, tiny_corpus):
+    """A university is also its campus (schema.org: a CollegeOrUniversity is a Place), so a lab can be at one."""
+    body = statement("gbr:beta-lab", "gba:locatedIn", "gbr:alpha-university", "Alpha University and Beta Lab")
+    report = validate(load([write_ttl(TINY_GRAPH + body)]), corpus=tiny_corpus)
+    assert report.conforms, report.text()
 
 
 @pytest.mark.parametrize("case", sorted(BAD_CASES))

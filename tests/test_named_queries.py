@@ -258,6 +258,7 @@ CASES = [
             ("gbr:china-spallation-neutron-source", "gba:Facility", "gbr:songshan-lake"),
             ("gbr:cityu-dongguan", "gba:University", "gbr:songshan-lake"),
             ("gbr:dongguan-municipal-government", "gba:GovernmentBody", "gbr:dongguan"),
+            ("gbr:dongguan-university-of-technology", "gba:University", "gbr:dongguan"),
             ("gbr:hkia-dongguan-logistics-park", "gba:Facility", "gbr:dongguan"),
             ("gbr:songshan-lake-materials-laboratory", "gba:ResearchInstitute", "gbr:songshan-lake"),
             ("gbr:vivo", "gba:Company", "gbr:dongguan"),
@@ -433,6 +434,7 @@ CASES = [
         {"stage": "Research", "kind": "gba:City"},
         [
             ("gbr:beijing", "gba:City"),
+            ("gbr:chengdu", "gba:City"),
             ("gbr:foshan", "gba:City"),
             ("gbr:huizhou", "gba:City"),
             ("gbr:lanzhou", "gba:City"),
@@ -449,6 +451,7 @@ CASES = [
         {"stage": "commercialisation", "kind": "gba:City"},
         [
             ("gbr:beijing", "gba:City"),
+            ("gbr:chengdu", "gba:City"),
             ("gbr:dongguan", "gba:City"),
             ("gbr:foshan", "gba:City"),
             ("gbr:huizhou", "gba:City"),

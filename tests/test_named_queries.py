@@ -70,7 +70,11 @@ CASES = [
     pytest.param(
         "partners-of",
         {"org": "gbr:hkust-guangzhou"},
-        [("gbr:idea", "gbr:agreement-idea-hkust-gz"), ("gbr:idea", "gba:collaboratesWith")],
+        [
+            ("gbr:idea", "gbr:agreement-idea-hkust-gz"),
+            ("gbr:idea", "gba:collaboratesWith"),
+            ("gbr:jiangmen-municipal-government", "gba:collaboratesWith"),
+        ],
         id="partners-of-hkust-guangzhou",
     ),
     pytest.param(
@@ -190,6 +194,7 @@ CASES = [
                 "gbr:agreement-geg-dsedj-nurturing-future-together-2025",
                 "gbr:macao-education-and-youth-development-bureau",
             ),
+            (None, None, "gbr:agreement-macao-jiangmen-daguang-bay-framework", "gbr:macao-sar-government"),
             (None, None, "gbr:agreement-macao-zhongshan-cuiheng-new-area-framework", "gbr:macao-sar-government"),
             (None, None, "gbr:agreement-shenzhen-macao-legal-cooperation-2019", "gbr:macao"),
             (None, None, "gbr:agreement-shenzhen-macao-legal-cooperation-2019", "gbr:macao-sar-government"),

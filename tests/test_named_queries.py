@@ -159,6 +159,12 @@ CASES = [
                 "gbr:guangdong-macao-tcm-science-technology-park-memorandum-2010",
                 "gbr:macao-sar-government",
             ),
+            (
+                "2016",
+                "2016-09-13",
+                "gbr:agreement-ipim-zhongshan-trade-institute-protocol-2016",
+                "gbr:macao-trade-and-investment-promotion-institute",
+            ),
             ("2017", "2017-07-01", "gbr:framework-agreement-greater-bay-area", "gbr:macao"),
             ("2017", "2017-07-01", "gbr:framework-agreement-greater-bay-area", "gbr:macao-sar-government"),
             (

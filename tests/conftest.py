@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import os
+import socket
+import subprocess
 import textwrap
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -140,3 +144,36 @@ def dated_file(write_ttl: Callable[..., Path]) -> Path:
     from timedata import DATED_GRAPH
 
     return write_ttl(DATED_GRAPH, "dated.ttl", source=False)
+
+
+# -- external servers (oxigraph serve, Virtuoso) --------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def serving(
+    process: subprocess.Popen, ready: Callable[[], object], timeout: float, why_not: Callable[[], str]
+) -> Iterator[None]:
+    """Wait until ``ready()`` stops raising, then hand over; kill the server afterwards, whatever happened.
+
+    A server that exits or is still not ready after ``timeout`` seconds fails with ``why_not()``.
+    """
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                ready()
+                break
+            except Exception:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(why_not()) from None
+                time.sleep(0.1)
+        yield
+    finally:
+        process.kill()
+        process.wait(30)

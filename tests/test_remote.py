@@ -10,7 +10,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 from urllib.parse import urlencode
@@ -19,6 +18,7 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
+from conftest import free_port, serving
 from gbakg.cli import cli
 from gbakg.errors import InputError
 from gbakg.sparql import engine, remote
@@ -28,12 +28,6 @@ from test_named_queries import BROAD, CASES, run_oxigraph
 GRAPH_IRI = "https://w3id.org/gbakg/graph/curated"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def oxigraph(tmp_path_factory):
     """Base URL of a fresh `oxigraph serve` on loopback."""
@@ -41,28 +35,22 @@ def oxigraph(tmp_path_factory):
     binary = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which("oxigraph")
     if binary is None:
         pytest.fail("the `oxigraph` server binary is missing: pip install -e '.[test]' installs it")
-    port = _free_port()
+    port = free_port()
     location = tmp_path_factory.mktemp("oxigraph-store")
     process = subprocess.Popen(
         [binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                    break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"oxigraph did not start: {process.stderr.read().decode()}") from None
-                time.sleep(0.05)
-        yield base
-    finally:
-        process.kill()
-        process.wait(10)
+
+    def ready() -> None:
+        socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+
+    def why_not() -> str:
+        return f"oxigraph did not start: {process.stderr.read().decode() if process.poll() is not None else ''}"
+
+    with serving(process, ready, 30, why_not):
+        yield f"http://127.0.0.1:{port}"
 
 
 @pytest.fixture(scope="module")
@@ -166,7 +154,7 @@ def test_graph_store_url():
     ],
 )
 def test_unreachable_or_wrong_endpoint(args, message):
-    port = _free_port()  # nothing listens there
+    port = free_port()  # nothing listens there
     result = CliRunner().invoke(cli, [a.replace("{port}", str(port)) for a in args])
     assert result.exit_code == 2 and result.output.startswith(message.replace("{port}", str(port)))
 

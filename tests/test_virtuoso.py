@@ -6,17 +6,16 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import time
 from collections.abc import Iterator
 
 import pytest
 from click.testing import CliRunner
 
+from conftest import free_port, serving
 from gbakg.cli import cli
 from gbakg.sparql import engine, remote
 from gbakg.sparql import query as sparql
 from test_named_queries import BROAD, CASES, run_oxigraph
-from test_remote import _free_port
 
 GRAPH_IRI = "https://w3id.org/gbakg/graph/curated"
 SECRET = "dba"  # Virtuoso's initial dba password, on a private throw-away database
@@ -53,7 +52,7 @@ def virtuoso(tmp_path_factory) -> Iterator[str]:
     if binary is None:
         pytest.fail("virtuoso-t is missing: apt-get install virtuoso-opensource (the README's test command does)")
     folder = tmp_path_factory.mktemp("virtuoso")
-    http, sql = _free_port(), _free_port()
+    http, sql = free_port(), free_port()
     (folder / "virtuoso.ini").write_text(INI.format(d=folder, sql=sql, http=http), encoding="utf-8")
     process = subprocess.Popen(
         [binary, "+foreground", "+configfile", str(folder / "virtuoso.ini")],
@@ -62,25 +61,13 @@ def virtuoso(tmp_path_factory) -> Iterator[str]:
         stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{http}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                remote.query(f"{base}/sparql", "ASK { ?s ?p ?o }", timeout=5)
-                break
-            except Exception:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    log = (
-                        (folder / "virtuoso.log").read_text(errors="replace")
-                        if (folder / "virtuoso.log").exists()
-                        else ""
-                    )
-                    raise RuntimeError(f"virtuoso did not start: {log[-2000:]}") from None
-                time.sleep(0.5)
+    log = folder / "virtuoso.log"
+
+    def why_not() -> str:
+        return f"virtuoso did not start: {log.read_text(errors='replace')[-2000:] if log.exists() else ''}"
+
+    with serving(process, lambda: remote.query(f"{base}/sparql", "ASK { ?s ?p ?o }", timeout=5), 90, why_not):
         yield base
-    finally:
-        process.kill()
-        process.wait(30)
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import textwrap
@@ -17,6 +18,19 @@ from rdflib import Graph
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = Path(os.environ.get("GBAKG_CORPUS", ROOT.parent / "shared" / "corpus"))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Give Ctrl+C its default meaning again when the suite was started with SIGINT ignored.
+
+    A shell started in the background (``pytest &``, ``nohup``, some CI runners) ignores SIGINT,
+    every process it starts inherits that, and the tests that press Ctrl+C on a server would then
+    wait for a shutdown that never comes. A handler (unlike "ignore") is reset on exec, so the
+    servers the tests start get the default again.
+    """
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
 
 PREFIXES = """\
 @prefix gba: <https://w3id.org/gbakg/ontology#> .

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from rdflib import Graph
 from rdflib.namespace import RDF
 
-from conftest import CORPUS, ROOT, TINY_GRAPH
+from conftest import CORPUS, ROOT, TINY_GRAPH, statement
 from gbakg.cli import cli
 from gbakg.vocabulary import GBA, GBR
 
@@ -152,6 +152,43 @@ def test_stats_formats(run, tiny_file, fmt):
 def test_stats_by_source(run, tiny_file):
     result = run("stats", "--graph", str(tiny_file), "--sources", "--format", "csv")
     assert result.output.splitlines() == ["source,facts", "gbs:tiny,9"]
+
+
+# The tiny graph plus an unplaced firm and a Chinese name for Alpha City: the gaps are the firm's
+# place and the Chinese names of Alpha University and Beta City.
+GAPS_GRAPH = (
+    TINY_GRAPH
+    + 'gbr:alpha-city rdfs:label "阿爾法市"@zh-Hant .\ngbr:gamma-firm rdfs:label "Gamma Firm"@en .\n'
+    + statement("gbr:gamma-firm", "rdf:type", "gba:Company", "Gamma Firm")
+)
+EXPECTED_GAPS = [
+    {"gap": "no place", "entity": "gbr:gamma-firm", "class": "gba:Company", "label": "Gamma Firm"},
+    {
+        "gap": "no Chinese name",
+        "entity": "gbr:alpha-university",
+        "class": "gba:University",
+        "label": "Alpha University",
+    },
+    {"gap": "no Chinese name", "entity": "gbr:beta-city", "class": "gba:City", "label": "Beta City"},
+]
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_stats_gaps_lists_what_the_coverage_counts_miss(run, write_ttl, fmt):
+    result = run("stats", "--graph", str(write_ttl(GAPS_GRAPH)), "--gaps", "--format", fmt)
+    assert result.exit_code == 0, result.output
+    if fmt == "json":
+        assert json.loads(result.output) == EXPECTED_GAPS
+    else:
+        lines = result.output.splitlines()
+        assert lines[0] == "gap,entity,class,label"
+        assert lines[1:] == [",".join(row.values()) for row in EXPECTED_GAPS]
+
+
+def test_stats_gaps_and_sources_exclude_each_other(run, tiny_file):
+    result = run("stats", "--graph", str(tiny_file), "--gaps", "--sources")
+    assert result.exit_code == 2
+    assert "give --sources or --gaps, not both" in result.output
 
 
 @pytest.mark.parametrize("command", ["build", "validate", "stats"])

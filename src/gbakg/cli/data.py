@@ -66,14 +66,28 @@ def validate(corpus: str | None, review: bool, graphs: tuple[str, ...], with_cur
 
 @click.command()
 @click.option("--sources", "by_source", is_flag=True, help="Show how many facts each source supports.")
+@click.option(
+    "--gaps",
+    "list_gaps",
+    is_flag=True,
+    help="List the entities behind the coverage gaps: actors with no place, key entities with no Chinese name.",
+)
 @format_option("table", "json", "csv", "tsv")
 @graph_options
-def stats(by_source: bool, fmt: str, graphs: tuple[str, ...], with_curated: bool) -> None:
+def stats(by_source: bool, list_gaps: bool, fmt: str, graphs: tuple[str, ...], with_curated: bool) -> None:
     """Counts by class and property, sources and coverage."""
     from gbakg.formats import render
     from gbakg.rdf.stats import stats as run_stats
 
+    if by_source and list_gaps:
+        raise click.UsageError("give --sources or --gaps, not both")
     graph = load_graph(graphs, with_curated)
+    if list_gaps:
+        from gbakg.network.coverage import gaps
+
+        rows = gaps(graph)
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False) if fmt == "json" else render(rows, fmt))
+        return
     counts = run_stats(graph)
     if not by_source:
         from gbakg.network.coverage import landscape

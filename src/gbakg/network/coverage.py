@@ -13,7 +13,7 @@ from typing import Any
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS
 
-from gbakg.rdf.rules import entities, instances
+from gbakg.rdf.rules import entities, instances, unplaced_actors
 from gbakg.vocabulary import GBA, GBR, QUALIFIED_CLASSES, curie
 
 GBA_REGION = GBR["greater-bay-area"]
@@ -75,3 +75,22 @@ def landscape(graph: Graph) -> dict[str, Any]:
 
 def _strength_count(sources: list) -> str:
     return f"{len(sources)} from {len(set(sources) - {None})} source(s)"
+
+
+def gaps(graph: Graph) -> list[dict[str, str]]:
+    """The entities behind the two coverage gaps ``stats`` counts, so a curator knows what to look up.
+
+    One row per entity: ``no place`` for an organisation or facility without ``gba:locatedIn``
+    (the place graph cannot count it), ``no Chinese name`` for a city, region, university,
+    innovation zone or government body without a Chinese ``rdfs:label``.
+    """
+    from gbakg.names import label
+
+    def row(gap: str, node: URIRef) -> dict[str, str]:
+        kinds = sorted(curie(str(t)) for t in graph.objects(node, RDF.type) if str(t).startswith(str(GBA)))
+        return {"gap": gap, "entity": curie(str(node)), "class": ", ".join(kinds), "label": label(graph, node) or ""}
+
+    unnamed = {e for cls in NAMED_IN_CHINESE for e in instances(graph, cls) if isinstance(e, URIRef)}
+    return [row("no place", a) for a in unplaced_actors(graph)] + [
+        row("no Chinese name", e) for e in sorted(unnamed) if not has_chinese(graph, e)
+    ]

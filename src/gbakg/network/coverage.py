@@ -33,6 +33,12 @@ def has_chinese(graph: Graph, node: URIRef) -> bool:
     )
 
 
+def unnamed(graph: Graph) -> list[URIRef]:
+    """Cities, regions, universities, zones and government bodies with no Chinese label, sorted."""
+    must_name = {e for cls in NAMED_IN_CHINESE for e in instances(graph, cls) if isinstance(e, URIRef)}
+    return sorted(e for e in must_name if not has_chinese(graph, e))
+
+
 def landscape(graph: Graph) -> dict[str, Any]:
     """The collaboration-landscape figures: place graph, value chain, Chinese names, companies."""
     from gbakg.network.projections import collaboration_graph, full_graph, place_graph
@@ -56,7 +62,6 @@ def landscape(graph: Graph) -> dict[str, Any]:
 
     qualified = {n for cls in QUALIFIED_CLASSES for n in graph.subjects(RDF.type, cls)}
     everything = [e for e in entities(graph) if e not in qualified]
-    must_name = sorted({e for cls in NAMED_IN_CHINESE for e in instances(graph, cls) if isinstance(e, URIRef)})
     return {
         "companies": len(instances(graph, GBA.Company)),
         "gba_cities_in_place_graph": f"{len(in_graph)} of {len(cities)}",
@@ -69,7 +74,7 @@ def landscape(graph: Graph) -> dict[str, Any]:
         },
         "places_by_stage": {s: len(stages.get(s, ())) for s in all_stages},
         "chinese_labels": f"{sum(has_chinese(graph, e) for e in everything)} of {len(everything)}",
-        "chinese_labels_missing_on_key_classes": [curie(str(e)) for e in must_name if not has_chinese(graph, e)],
+        "chinese_labels_missing_on_key_classes": [curie(str(e)) for e in unnamed(graph)],
     }
 
 
@@ -90,7 +95,4 @@ def gaps(graph: Graph) -> list[dict[str, str]]:
         kinds = sorted(curie(str(t)) for t in graph.objects(node, RDF.type) if str(t).startswith(str(GBA)))
         return {"gap": gap, "entity": curie(str(node)), "class": ", ".join(kinds), "label": label(graph, node) or ""}
 
-    unnamed = {e for cls in NAMED_IN_CHINESE for e in instances(graph, cls) if isinstance(e, URIRef)}
-    return [row("no place", a) for a in unplaced_actors(graph)] + [
-        row("no Chinese name", e) for e in sorted(unnamed) if not has_chinese(graph, e)
-    ]
+    return [row("no place", a) for a in unplaced_actors(graph)] + [row("no Chinese name", e) for e in unnamed(graph)]
